@@ -1,0 +1,115 @@
+/**
+ * Configuration: one typed object, built from command-line flags, then `PACKAGE_STORAGE_*` environment
+ * variables, then defaults (first one set wins). Every field is described once, in `FIELDS`, which drives
+ * env parsing, validation and the documentation printed by `--help`.
+ */
+import { PsError } from './errors.js';
+
+export interface Config {
+  /** Where the object store is: a path, a `file://` URL or `s3://bucket/prefix`. Env PACKAGE_STORAGE_URL. */
+  storage: string;
+  /** Address the registry listens on. */
+  host: string;
+  /** Port the registry listens on. */
+  port: number;
+  /** Log level (trace, debug, info, warn, error, silent). */
+  logLevel: string;
+  /** How often the registry polls cursor.json, in milliseconds. */
+  pollIntervalMs: number;
+  /** Bearer tokens allowed to publish over HTTP (comma-separated in env). Empty = HTTP publishing disabled. */
+  publishTokens: string[];
+  /** File holding publish tokens, one per line. */
+  publishTokenFile?: string;
+  /** Trusted public keys for signature verification: an armored file or a directory of them. */
+  trustedKeys?: string;
+  /** Optional base URL that artifact downloads are redirected to (CDN / public bucket) instead of proxied. */
+  publicUrl?: string;
+  /** S3: custom endpoint (Ceph RGW, MinIO, R2...). Env also AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL. */
+  s3Endpoint?: string;
+  /** S3: region. Env also AWS_REGION. */
+  s3Region?: string;
+  /** S3: path-style addressing (default true with a custom endpoint). */
+  s3PathStyle?: boolean;
+  /** Zip limits for untrusted packages. */
+  maxZipEntries: number;
+  maxZipBytes: number;
+  maxZipEntryBytes: number;
+  maxZipRatio: number;
+}
+
+type Kind = 'string' | 'int' | 'bool' | 'list';
+interface FieldDef { key: keyof Config; env: string; kind: Kind; default?: unknown; extraEnv?: string[] }
+
+const MB = 1024 * 1024;
+
+export const FIELDS: FieldDef[] = [
+  { key: 'storage', env: 'PACKAGE_STORAGE_URL', kind: 'string', default: './data' },
+  { key: 'host', env: 'PACKAGE_STORAGE_HOST', kind: 'string', default: '0.0.0.0' },
+  { key: 'port', env: 'PACKAGE_STORAGE_PORT', kind: 'int', default: 8080 },
+  { key: 'logLevel', env: 'PACKAGE_STORAGE_LOG_LEVEL', kind: 'string', default: 'info' },
+  { key: 'pollIntervalMs', env: 'PACKAGE_STORAGE_POLL_INTERVAL_MS', kind: 'int', default: 1000 },
+  { key: 'publishTokens', env: 'PACKAGE_STORAGE_PUBLISH_TOKENS', kind: 'list', default: [] },
+  { key: 'publishTokenFile', env: 'PACKAGE_STORAGE_PUBLISH_TOKEN_FILE', kind: 'string' },
+  { key: 'trustedKeys', env: 'PACKAGE_STORAGE_TRUSTED_KEYS', kind: 'string' },
+  { key: 'publicUrl', env: 'PACKAGE_STORAGE_PUBLIC_URL', kind: 'string' },
+  { key: 's3Endpoint', env: 'PACKAGE_STORAGE_S3_ENDPOINT', kind: 'string', extraEnv: ['AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL'] },
+  { key: 's3Region', env: 'PACKAGE_STORAGE_S3_REGION', kind: 'string', extraEnv: ['AWS_REGION', 'AWS_DEFAULT_REGION'] },
+  { key: 's3PathStyle', env: 'PACKAGE_STORAGE_S3_PATH_STYLE', kind: 'bool' },
+  { key: 'maxZipEntries', env: 'PACKAGE_STORAGE_MAX_ZIP_ENTRIES', kind: 'int', default: 65535 },
+  { key: 'maxZipBytes', env: 'PACKAGE_STORAGE_MAX_ZIP_BYTES', kind: 'int', default: 250 * MB },
+  { key: 'maxZipEntryBytes', env: 'PACKAGE_STORAGE_MAX_ZIP_ENTRY_BYTES', kind: 'int', default: 150 * MB },
+  { key: 'maxZipRatio', env: 'PACKAGE_STORAGE_MAX_ZIP_RATIO', kind: 'int', default: 200 },
+];
+
+function parse(kind: Kind, raw: unknown, source: string): unknown {
+  if (raw === undefined || raw === null) return undefined;
+  if (kind === 'list') {
+    if (Array.isArray(raw)) return raw.map(String).filter((s) => s.length > 0);
+    return String(raw).split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  }
+  if (typeof raw !== 'string') {
+    if (kind === 'int' && typeof raw === 'number' && Number.isInteger(raw)) return raw;
+    if (kind === 'bool' && typeof raw === 'boolean') return raw;
+    if (kind === 'string') return String(raw);
+  }
+  const s = String(raw);
+  if (s === '' && kind !== 'string') return undefined;
+  switch (kind) {
+    case 'string':
+      return s;
+    case 'int': {
+      if (!/^-?\d+$/.test(s.trim())) throw new PsError('CONFIG_INVALID', `${source} must be an integer, got '${s}'`);
+      return Number.parseInt(s, 10);
+    }
+    case 'bool': {
+      const v = s.trim().toLowerCase();
+      if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+      if (['0', 'false', 'no', 'off'].includes(v)) return false;
+      throw new PsError('CONFIG_INVALID', `${source} must be true or false, got '${s}'`);
+    }
+  }
+}
+
+/**
+ * Build the config. `flags` are the parsed command-line options (undefined = not given); `env` defaults
+ * to `process.env`.
+ */
+export function loadConfig(flags: Partial<Record<keyof Config, unknown>> = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const out: Record<string, unknown> = {};
+  for (const f of FIELDS) {
+    let v = parse(f.kind, flags[f.key], `--${f.key}`);
+    if (v === undefined) v = parse(f.kind, env[f.env], f.env);
+    for (const e of f.extraEnv ?? []) if (v === undefined) v = parse(f.kind, env[e], e);
+    if (v === undefined) v = f.default;
+    out[f.key] = v;
+  }
+  const c = out as unknown as Config;
+  if (c.port < 0 || c.port > 65535) throw new PsError('CONFIG_INVALID', `port must be 0..65535, got ${c.port}`);
+  if (c.pollIntervalMs < 50) throw new PsError('CONFIG_INVALID', `poll interval must be at least 50 ms, got ${c.pollIntervalMs}`);
+  return c;
+}
+
+/** A line per setting for `--help` texts: env name and default. */
+export function describeEnvironment(): string {
+  return FIELDS.map((f) => `  ${f.env.padEnd(38)} ${f.default === undefined ? '' : `(default ${JSON.stringify(f.default)})`}`).join('\n');
+}

@@ -1,0 +1,105 @@
+/**
+ * The one catalog of error codes. Every error the system reports to a user carries one of these codes,
+ * an HTTP status (used by the registry API) and a human message. The CLI prints `CODE: message` and exits
+ * non-zero; the HTTP layer answers with the status.
+ *
+ * Add codes here, never inline. `errors.test.ts` checks that codes are unique and well-formed.
+ */
+export const ERROR_CATALOG = {
+  // generic
+  INTERNAL: { status: 500, message: 'internal error' },
+  BAD_REQUEST: { status: 400, message: 'bad request' },
+  NOT_FOUND: { status: 404, message: 'not found' },
+  NOT_IMPLEMENTED: { status: 501, message: 'not implemented yet' },
+  CONFIG_INVALID: { status: 500, message: 'invalid configuration' },
+  USAGE: { status: 400, message: 'invalid command-line usage' },
+
+  // storage
+  STORAGE_KEY_INVALID: { status: 400, message: 'invalid object key' },
+  STORAGE_NOT_FOUND: { status: 404, message: 'object not found' },
+  STORAGE_PRECONDITION_FAILED: { status: 412, message: 'precondition failed' },
+  STORAGE_RANGE_INVALID: { status: 416, message: 'requested range not satisfiable' },
+  STORAGE_UNAVAILABLE: { status: 503, message: 'object store unavailable' },
+  STORAGE_URL_INVALID: { status: 500, message: 'invalid storage URL' },
+
+  // zip reading (untrusted input)
+  ZIP_INVALID: { status: 422, message: 'not a readable zip file' },
+  ZIP_TOO_MANY_ENTRIES: { status: 422, message: 'zip has too many entries' },
+  ZIP_TOO_LARGE: { status: 422, message: 'zip uncompressed size exceeds the limit' },
+  ZIP_ENTRY_TOO_LARGE: { status: 422, message: 'zip entry exceeds the per-file size limit' },
+  ZIP_RATIO_EXCEEDED: { status: 422, message: 'zip entry compression ratio is suspicious (zip bomb?)' },
+  ZIP_PATH_INVALID: { status: 422, message: 'zip entry name is not a safe relative path' },
+  ZIP_SYMLINK: { status: 422, message: 'zip contains a symbolic link' },
+  ZIP_DUPLICATE_ENTRY: { status: 422, message: 'zip contains the same entry twice' },
+  ZIP_ENCRYPTED: { status: 422, message: 'zip contains an encrypted entry' },
+  ZIP_ROOT_INVALID: { status: 422, message: 'zip must hold exactly one root folder named {name}-{version}/' },
+  ZIP_SIZE_MISMATCH: { status: 422, message: 'zip entry size does not match its header' },
+
+  // packages
+  MANIFEST_MISSING: { status: 422, message: 'manifest.yml is missing' },
+  MANIFEST_INVALID: { status: 422, message: 'manifest.yml is not valid' },
+  PACKAGE_NAME_MISMATCH: { status: 422, message: 'manifest name/version do not match the package root folder' },
+  PACKAGE_VERSION_INVALID: { status: 422, message: 'package version is not valid semver' },
+  PACKAGE_NAME_INVALID: { status: 422, message: 'package name is not valid' },
+  SPEC_INVALID: { status: 422, message: 'package does not conform to the package spec' },
+  SPEC_VERSION_UNSUPPORTED: { status: 422, message: 'package spec format_version is not supported' },
+
+  // signing
+  SIGNATURE_MISSING: { status: 422, message: 'signature is missing' },
+  SIGNATURE_MALFORMED: { status: 422, message: 'signature is not a valid armored OpenPGP signature' },
+  SIGNATURE_INVALID: { status: 422, message: 'signature does not match the package bytes' },
+  SIGNATURE_UNKNOWN_KEY: { status: 422, message: 'signature was made by a key that is not trusted' },
+  SIGNATURE_KEY_EXPIRED: { status: 422, message: 'signing key is expired or outside its validity window' },
+  SIGNATURE_KEY_REVOKED: { status: 422, message: 'signing key is revoked' },
+  KEY_INVALID: { status: 400, message: 'key is not a valid armored OpenPGP key' },
+  KEY_PASSPHRASE: { status: 400, message: 'private key passphrase is missing or wrong' },
+
+  // publishing
+  VERSION_EXISTS: { status: 409, message: 'this version is already published with different bytes' },
+  PUBLISH_FAILED: { status: 500, message: 'publish failed' },
+  INDEX_CONFLICT: { status: 503, message: 'index cursor kept moving; gave up after retries' },
+  INDEX_INVALID: { status: 500, message: 'index revision is not readable' },
+  PUBLISH_TIMEOUT: { status: 504, message: 'package was written but no index revision contained it in time' },
+
+  // HTTP API
+  UNAUTHORIZED: { status: 401, message: 'a bearer token is required' },
+  FORBIDDEN: { status: 403, message: 'token is not allowed to publish' },
+  PUBLISH_DISABLED: { status: 403, message: 'publishing over HTTP is disabled (no publish token configured)' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'request body too large' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+/** An error with a stable code from the catalog. `detail` is the specific, actionable part. */
+export class PsError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly detail?: string;
+  /** Structured extras (e.g. validation errors) for JSON output. */
+  readonly data?: unknown;
+
+  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown; data?: unknown }) {
+    const base = ERROR_CATALOG[code];
+    super(detail ? `${base.message}: ${detail}` : base.message, options?.cause ? { cause: options.cause } : undefined);
+    this.name = 'PsError';
+    this.code = code;
+    this.status = base.status;
+    this.detail = detail;
+    this.data = options?.data;
+  }
+
+  toJSON(): { code: ErrorCode; message: string; data?: unknown } {
+    return this.data === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, data: this.data };
+  }
+}
+
+export function isPsError(e: unknown, code?: ErrorCode): e is PsError {
+  return e instanceof PsError && (code === undefined || e.code === code);
+}
+
+/** Wrap anything thrown into a PsError (unknown errors become INTERNAL, keeping the cause). */
+export function toPsError(e: unknown): PsError {
+  if (e instanceof PsError) return e;
+  const msg = e instanceof Error ? e.message : String(e);
+  return new PsError('INTERNAL', msg, { cause: e });
+}
