@@ -1,0 +1,39 @@
+import { releaseOf, type Image } from './api.js';
+
+export function ReleaseBadge({ version, release }: { version: string; release?: string }) {
+  const r = releaseOf({ version, release });
+  return (
+    <span class={`badge badge-${r.kind}`} title={r.kind === 'ga' ? 'Generally available' : r.label}>
+      {r.label}
+    </span>
+  );
+}
+
+/** The package's first icon, or its initial when it has none. Decorative: the title is next to it. */
+export function PackageIcon({ icons, title, size }: { icons?: Image[]; title: string; size: number }) {
+  const icon = icons?.[0];
+  if (icon?.path) {
+    return <img class="pkg-icon" src={icon.path} alt="" width={size} height={size} loading="lazy" decoding="async" />;
+  }
+  return (
+    <span class="pkg-icon pkg-icon-letter" aria-hidden="true" style={{ width: `${size}px`, height: `${size}px` }}>
+      {(title.trim()[0] ?? '?').toUpperCase()}
+    </span>
+  );
+}
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <p class="status" role="status">
+      Loading {what}…
+    </p>
+  );
+}
+
+export function ErrorBox({ message }: { message: string }) {
+  return (
+    <div class="error" role="alert">
+      <strong>Something went wrong.</strong> {message}
+    </div>
+  );
+}

@@ -1,0 +1,68 @@
+import { render } from 'preact';
+import { useEffect } from 'preact/hooks';
+import { Gallery } from './gallery.js';
+import { PackagePage } from './package.js';
+import { galleryHref, interceptLinks, useLocation } from './router.js';
+import './styles.css';
+
+function route(path: string): { page: 'gallery' } | { page: 'package'; name: string; version?: string } | { page: 'notfound' } {
+  if (path === '/' || path === '') return { page: 'gallery' };
+  const m = /^\/packages\/([a-z0-9_]+)(?:\/([^/]+))?\/?$/.exec(path);
+  if (m) return { page: 'package', name: m[1]!, version: m[2] ? decodeURIComponent(m[2]) : undefined };
+  return { page: 'notfound' };
+}
+
+function App() {
+  const loc = useLocation();
+  const r = route(loc.path);
+  const key = r.page === 'package' ? `${r.name}@${r.version ?? ''}` : r.page;
+
+  // On a page change, move focus to the new page's heading (keyboard and screen-reader users).
+  useEffect(() => {
+    if (r.page === 'gallery') document.title = 'Integrations · Package Storage';
+    const first = !document.body.dataset.routed;
+    document.body.dataset.routed = '1';
+    if (first) return;
+    const t = window.setTimeout(() => document.getElementById('main-heading')?.focus({ preventScroll: true }), 0);
+    return () => window.clearTimeout(t);
+  }, [key]);
+
+  return (
+    <>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      <header class="site-header">
+        <div class="wrap">
+          <a class="brand" href={galleryHref()}>
+            <span class="brand-mark" aria-hidden="true">PS</span> Package Storage
+          </a>
+          <nav aria-label="Site">
+            <a href={galleryHref()}>Integrations</a>
+            <a href="/search">JSON API</a>
+          </nav>
+        </div>
+      </header>
+      <main id="main" class="wrap" tabIndex={-1}>
+        {r.page === 'gallery' && <Gallery loc={loc} />}
+        {r.page === 'package' && <PackagePage key={key} name={r.name} version={r.version} />}
+        {r.page === 'notfound' && (
+          <div class="notfound">
+            <h1 id="main-heading" tabIndex={-1}>
+              Page not found
+            </h1>
+            <p>
+              <a href={galleryHref()}>Back to all integrations</a>
+            </p>
+          </div>
+        )}
+      </main>
+      <footer class="site-footer">
+        <div class="wrap">Served by this registry. No external requests.</div>
+      </footer>
+    </>
+  );
+}
+
+interceptLinks();
+render(<App />, document.getElementById('root')!);
