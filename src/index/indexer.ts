@@ -1,0 +1,261 @@
+/**
+ * The indexer: derives a new index revision from the listing of package documents and moves
+ * `v2/metadata/cursor.json` to it by compare-and-swap. Any number of indexers may run at once, in any
+ * number of processes or machines; nothing coordinates them but the store's conditional writes.
+ *
+ * One attempt:
+ *  1. read cursor.json (value + etag) and list the revision folders under v2/metadata/;
+ *  2. base = the highest folder >= the cursor whose search-index-all.json is readable. Usually the cursor's
+ *     own folder; it is higher only when an indexer wrote a folder and then lost the race or crashed
+ *     ("orphan"). Building on the highest folder keeps the chain of deltas consistent for incremental
+ *     readers, which apply every folder's delta between their cursor and the new one;
+ *  3. list v2/packages/, read only new or changed documents (see revision.ts), assemble the revision;
+ *  4. nothing changed and the base is the cursor's folder: done;
+ *  5. claim folder next = nextCursor(highest) with putIfAbsent of search-index-all.json (the claim is the
+ *     full index itself, so a folder never exists without it), then write search-index-delta.json;
+ *  6. CAS cursor.json from the etag read in 1 (putIfAbsent the first time). If another indexer moved it,
+ *     re-read; if the new cursor is our base we CAS again, otherwise start over with backoff and jitter.
+ */
+import { PsError, isPsError } from '../errors.js';
+import { silentLogger, type Logger } from '../log.js';
+import type { ObjectStore } from '../storage/types.js';
+import { crashPoint } from './crash.js';
+import { KEYS, entryKey, nextCursor, parseDocumentKey, type IndexEntry } from './format.js';
+import { assembleRevision, checkDocument, emptyRevision, parseIndexAll, planRevision, serializeIndexAll, type BaseRevision, type ReadOutcome } from './revision.js';
+
+export interface IndexerOptions {
+  logger?: Logger;
+  /** Attempts after the first one lost a race (default 100). */
+  maxRetries?: number;
+  signal?: AbortSignal;
+  /** Documents read in parallel (default 16). */
+  concurrency?: number;
+}
+
+export interface IndexerResult {
+  /** The current cursor after the run ('' if the store holds no revision and no document). */
+  cursor: string;
+  /** True if this run wrote a revision and moved the cursor. */
+  changed: boolean;
+  added: number;
+  updated: number;
+  removed: number;
+  /** Entries in the revision the cursor points at (as seen by this run). */
+  total: number;
+  /** Documents skipped because they are not valid (logged). */
+  skipped: number;
+}
+
+export interface IndexerDetailedResult extends IndexerResult {
+  /** `name-version` of every entry of the resulting revision. */
+  keys: Set<string>;
+}
+
+const JSON_TYPE = 'application/json';
+
+export async function runIndexer(store: ObjectStore, opts: IndexerOptions = {}): Promise<IndexerResult> {
+  const { keys: _keys, ...rest } = await runIndexerDetailed(store, opts);
+  return rest;
+}
+
+/** Like runIndexer, also returning the keys of the resulting revision (publish uses it to confirm visibility). */
+export async function runIndexerDetailed(store: ObjectStore, opts: IndexerOptions = {}): Promise<IndexerDetailedResult> {
+  const log = opts.logger ?? silentLogger;
+  const maxRetries = opts.maxRetries ?? 100;
+  for (let attempt = 0; ; attempt++) {
+    opts.signal?.throwIfAborted();
+    const r = await attemptOnce(store, log, opts);
+    if (r.done) return r.result;
+    if (attempt >= maxRetries) throw new PsError('INDEX_CONFLICT', `${attempt + 1} attempts lost the race (${r.reason}); run 'package-storage index' again`);
+    const delay = Math.random() * Math.min(1000, 10 * 2 ** Math.min(attempt, 7));
+    log.debug({ attempt, reason: r.reason, delay: Math.round(delay) }, 'index: lost a race, retrying');
+    await new Promise((res) => setTimeout(res, delay));
+  }
+}
+
+type Attempt = { done: true; result: IndexerDetailedResult } | { done: false; reason: string };
+
+async function attemptOnce(store: ObjectStore, log: Logger, opts: IndexerOptions): Promise<Attempt> {
+  const signal = opts.signal;
+  const cur = await readCursor(store, signal);
+  const folders = await listRevisionFolders(store, signal);
+  const highest = [cur.current ?? '', ...folders].reduce((a, b) => (b > a ? b : a), '');
+
+  // 2. base revision
+  let base: BaseRevision = emptyRevision();
+  for (const f of [...folders].reverse()) {
+    if (cur.current !== undefined && f < cur.current) break;
+    try {
+      base = await loadRevision(store, f, log, signal);
+      break;
+    } catch (e) {
+      log.warn({ cursor: f, err: (e as Error).message }, 'index: revision folder is not readable; skipping it as a base');
+    }
+  }
+
+  // 3. listing + reads
+  const listing = await store.list(KEYS.documentPrefix, { signal });
+  const listed = new Map<string, string>();
+  for (const o of listing.objects) {
+    const nv = parseDocumentKey(o.key);
+    if (!nv) {
+      if (!o.key.slice(KEYS.documentPrefix.length).includes('/')) log.warn({ key: o.key }, 'index: ignoring an object whose key is not {name}-{version}.json');
+      continue;
+    }
+    listed.set(entryKey(nv), o.etag);
+  }
+  const plan = planRevision(base, listed);
+  const reads = new Map<string, ReadOutcome>();
+  await mapLimit(plan.toRead, opts.concurrency ?? 16, async (key) => {
+    const nv = parseDocumentKey(`${KEYS.documentPrefix}${key}.json`)!;
+    try {
+      const text = await readText(store, KEYS.document(nv.name, nv.version), signal);
+      reads.set(key, { doc: checkDocument(text, nv) });
+    } catch (e) {
+      if (isPsError(e, 'STORAGE_NOT_FOUND')) reads.set(key, { error: 'document vanished while indexing' });
+      else if (e instanceof PsError) throw e;
+      else reads.set(key, { error: (e as Error).message });
+    }
+  });
+  const rev = assembleRevision(base, listed, reads);
+  for (const s of rev.skipped) log.warn({ package: s.key, reason: s.reason }, 'index: skipping an invalid package document');
+  const keys = new Set(rev.entries.map((e) => entryKey(e.package_manifest)));
+  const summary = { added: rev.delta.added.length, updated: rev.delta.updated.length, removed: rev.delta.removed.length, total: rev.entries.length, skipped: rev.skipped.length };
+
+  // 4. up to date?
+  if (cur.current !== undefined && base.cursor === cur.current && !rev.changed) {
+    return { done: true, result: { cursor: cur.current, changed: false, ...summary, keys } };
+  }
+  if (cur.current === undefined && base.cursor === undefined && rev.entries.length === 0) {
+    return { done: true, result: { cursor: '', changed: false, ...summary, keys } };
+  }
+
+  // 5. claim the next folder
+  let next: string;
+  try {
+    next = nextCursor(highest || undefined);
+  } catch (e) {
+    throw new PsError('INDEX_INVALID', `cannot derive the next cursor: ${(e as Error).message}`);
+  }
+  try {
+    await store.putIfAbsent(KEYS.indexAll(next), serializeIndexAll(rev.entries, rev.etags), { contentType: JSON_TYPE, signal });
+  } catch (e) {
+    if (isPsError(e, 'STORAGE_PRECONDITION_FAILED')) return { done: false, reason: `folder ${next} taken` };
+    throw e;
+  }
+  crashPoint('index-all');
+  try {
+    await store.putIfAbsent(KEYS.indexDelta(next), JSON.stringify(rev.delta), { contentType: JSON_TYPE, signal });
+  } catch (e) {
+    if (!isPsError(e, 'STORAGE_PRECONDITION_FAILED')) throw e;
+    log.warn({ cursor: next }, 'index: delta already present in a folder we claimed');
+  }
+  crashPoint('index-delta');
+
+  // 6. compare-and-swap the cursor
+  const body = JSON.stringify({ current: next });
+  let etag = cur.etag;
+  for (let i = 0; i < 3; i++) {
+    try {
+      if (etag === undefined) await store.putIfAbsent(KEYS.cursor, body, { contentType: JSON_TYPE, signal });
+      else await store.putIfMatch(KEYS.cursor, etag, body, { contentType: JSON_TYPE, signal });
+      crashPoint('cursor');
+      log.info({ cursor: next, ...summary }, 'index: new revision');
+      return { done: true, result: { cursor: next, changed: true, ...summary, keys } };
+    } catch (e) {
+      if (!isPsError(e, 'STORAGE_PRECONDITION_FAILED')) throw e;
+    }
+    const now = await readCursor(store, signal);
+    // Our revision is built on `base`; if the cursor just moved there, ours is still its successor.
+    if (now.current !== undefined && now.current === base.cursor && now.current < next && now.etag !== etag) {
+      etag = now.etag;
+      continue;
+    }
+    return { done: false, reason: `cursor moved to ${now.current}` };
+  }
+  return { done: false, reason: 'cursor kept moving' };
+}
+
+/** The current cursor value and the etag of cursor.json (both undefined when there is none yet). */
+export async function readCursor(store: ObjectStore, signal?: AbortSignal): Promise<{ current?: string; etag?: string }> {
+  let res;
+  try {
+    res = await store.get(KEYS.cursor, { signal });
+  } catch (e) {
+    if (isPsError(e, 'STORAGE_NOT_FOUND')) return {};
+    throw e;
+  }
+  const text = await streamText(res.body);
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new PsError('INDEX_INVALID', `${KEYS.cursor} is not JSON`);
+  }
+  const current = (data as { current?: unknown } | null)?.current;
+  if (typeof current !== 'string' || current === '' || current.includes('/')) throw new PsError('INDEX_INVALID', `${KEYS.cursor} has no valid "current"`);
+  return { current, etag: res.info.etag };
+}
+
+/** Revision folder names under v2/metadata/, sorted as strings (the order readers use). */
+export async function listRevisionFolders(store: ObjectStore, signal?: AbortSignal): Promise<string[]> {
+  const { prefixes } = await store.list(KEYS.metadataPrefix, { delimiter: '/', signal });
+  return prefixes
+    .map((p) => p.slice(KEYS.metadataPrefix.length).replace(/\/$/, ''))
+    .filter((f) => /^\d+$/.test(f))
+    .sort();
+}
+
+async function loadRevision(store: ObjectStore, cursor: string, log: Logger, signal?: AbortSignal): Promise<BaseRevision> {
+  const text = await readText(store, KEYS.indexAll(cursor), signal);
+  try {
+    return parseIndexAll(text, cursor, (why) => log.warn({ cursor, why }, 'index: dropping a bad entry of the previous revision'));
+  } catch (e) {
+    throw new PsError('INDEX_INVALID', `${KEYS.indexAll(cursor)}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * The revision the cursor points at: its entries, the cursor and cursor.json's etag. No cursor yet: no
+ * packages. Throws INDEX_INVALID if the revision cannot be read.
+ */
+export async function readCurrentIndex(store: ObjectStore, opts: { signal?: AbortSignal } = {}): Promise<{ cursor?: string; etag?: string; packages: IndexEntry[] }> {
+  const cur = await readCursor(store, opts.signal);
+  if (cur.current === undefined) return { packages: [] };
+  let text: string;
+  try {
+    text = await readText(store, KEYS.indexAll(cur.current), opts.signal);
+  } catch (e) {
+    if (isPsError(e, 'STORAGE_NOT_FOUND')) throw new PsError('INDEX_INVALID', `cursor points at ${cur.current} but ${KEYS.indexAll(cur.current)} is missing`);
+    throw e;
+  }
+  let rev: BaseRevision;
+  try {
+    rev = parseIndexAll(text, cur.current);
+  } catch (e) {
+    throw new PsError('INDEX_INVALID', `${KEYS.indexAll(cur.current)}: ${(e as Error).message}`);
+  }
+  return { cursor: cur.current, etag: cur.etag, packages: [...rev.entries.values()] };
+}
+
+async function readText(store: ObjectStore, key: string, signal?: AbortSignal): Promise<string> {
+  const res = await store.get(key, { signal });
+  return streamText(res.body);
+}
+
+async function streamText(body: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of body) chunks.push(typeof c === 'string' ? Buffer.from(c) : Buffer.from(c as Uint8Array));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function mapLimit<T>(items: T[], limit: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

@@ -1,0 +1,192 @@
+/**
+ * Index revision logic, pure (no I/O): which package documents must be read, and how a new revision
+ * (full index + delta) is assembled from the previous one and the listing of `v2/packages/`.
+ *
+ * Bookkeeping: our `search-index-all.json` carries, after the `packages` array, an extra top-level key
+ * `package_storage: {version: 1, documents: {"name-version": "<etag of v2/packages/name-version.json>"}}`.
+ * Elastic's registry stream-decodes only `packages` and ignores other keys, so the format stays readable by
+ * a stock registry; it lets the indexer read only the documents that are new or changed (cost grows with
+ * the change, not the catalog). It is written atomically with the index itself (no extra object).
+ *
+ * An entry without an etag (a revision written by someone else, e.g. Elastic's jobs) is "foreign": it is
+ * kept as long as no document exists for it; if a document appears, the document wins.
+ */
+import semver from 'semver';
+import { entryKey, type IndexEntry, type PackageDocument, type SearchIndexDelta } from './format.js';
+
+export interface BaseRevision {
+  /** Folder the revision was read from (undefined: no revision yet). */
+  cursor?: string;
+  /** Entries by `name-version`. */
+  entries: Map<string, IndexEntry>;
+  /** Etag of the document each entry was built from, by `name-version` (absent: foreign entry). */
+  etags: Map<string, string>;
+}
+
+export const emptyRevision = (): BaseRevision => ({ entries: new Map(), etags: new Map() });
+
+export interface RevisionPlan {
+  /** Documents to read: new, changed, or backing a foreign entry. */
+  toRead: string[];
+}
+
+/** Which documents must be read, given the base revision and the listing (`name-version` → etag). */
+export function planRevision(base: BaseRevision, listed: Map<string, string>): RevisionPlan {
+  const toRead: string[] = [];
+  for (const [key, etag] of listed) if (base.etags.get(key) !== etag) toRead.push(key);
+  toRead.sort();
+  return { toRead };
+}
+
+export type ReadOutcome = { doc: PackageDocument } | { error: string };
+
+export interface AssembledRevision {
+  entries: IndexEntry[];
+  etags: Record<string, string>;
+  delta: SearchIndexDelta;
+  /** Anything differs from the base (content or bookkeeping). */
+  changed: boolean;
+  skipped: { key: string; reason: string }[];
+}
+
+/**
+ * Build the next revision. `reads` holds the outcome for every key of the plan's `toRead`.
+ * - listed + read ok: added (not in base), updated (content differs), or unchanged (bookkeeping only);
+ * - listed + read failed: skipped; a previous entry for it is kept as it was (a corrupted document never
+ *   yanks a published version) and will be read again next run;
+ * - listed, same etag: carried over from the base;
+ * - in base with an etag, not listed: removed (its document was deleted);
+ * - in base without an etag (foreign) and not listed: kept.
+ */
+export function assembleRevision(base: BaseRevision, listed: Map<string, string>, reads: Map<string, ReadOutcome>): AssembledRevision {
+  const out = new Map<string, IndexEntry>();
+  const etags: Record<string, string> = {};
+  const delta: SearchIndexDelta = { added: [], updated: [], removed: [] };
+  const skipped: { key: string; reason: string }[] = [];
+  let bookkeeping = false;
+  for (const [key, etag] of listed) {
+    const prev = base.entries.get(key);
+    if (base.etags.get(key) === etag && prev) {
+      out.set(key, prev);
+      etags[key] = etag;
+      continue;
+    }
+    const r = reads.get(key);
+    if (!r || 'error' in r) {
+      skipped.push({ key, reason: r ? r.error : 'not read' });
+      if (prev) {
+        out.set(key, prev);
+        const old = base.etags.get(key);
+        if (old !== undefined) etags[key] = old;
+      }
+      continue;
+    }
+    const entry: IndexEntry = { package_manifest: r.doc };
+    out.set(key, entry);
+    etags[key] = etag;
+    if (!prev) delta.added.push(entry);
+    else if (JSON.stringify(prev.package_manifest) !== JSON.stringify(r.doc)) delta.updated.push(entry);
+    else bookkeeping = true;
+  }
+  for (const [key, entry] of base.entries) {
+    if (out.has(key)) continue;
+    if (base.etags.has(key)) {
+      delta.removed.push({ name: entry.package_manifest.name, version: entry.package_manifest.version });
+    } else {
+      out.set(key, entry); // foreign, no document: keep
+    }
+  }
+  const entries = [...out.values()].sort(compareEntries);
+  delta.added.sort(compareEntries);
+  delta.updated.sort(compareEntries);
+  delta.removed.sort((a, b) => compareNameVersion(a, b));
+  const changed = bookkeeping || delta.added.length > 0 || delta.updated.length > 0 || delta.removed.length > 0;
+  return { entries, etags, delta, changed, skipped };
+}
+
+export function compareNameVersion(a: { name: string; version: string }, b: { name: string; version: string }): number {
+  if (a.name !== b.name) return a.name < b.name ? -1 : 1;
+  const va = semver.valid(a.version);
+  const vb = semver.valid(b.version);
+  if (va && vb) return semver.compareBuild(va, vb);
+  return a.version < b.version ? -1 : a.version > b.version ? 1 : 0;
+}
+
+function compareEntries(a: IndexEntry, b: IndexEntry): number {
+  return compareNameVersion(a.package_manifest, b.package_manifest);
+}
+
+/** Serialize a full index with our bookkeeping key after `packages`. */
+export function serializeIndexAll(entries: IndexEntry[], etags: Record<string, string>): string {
+  return JSON.stringify({ packages: entries, package_storage: { version: 1, documents: etags } });
+}
+
+/**
+ * Parse a `search-index-all.json` body into a base revision. Entries that are not objects with a string
+ * name and version are dropped and reported through `onBad`. Throws on a body that is not an index.
+ */
+export function parseIndexAll(text: string, cursor: string | undefined, onBad?: (why: string) => void): BaseRevision {
+  const data = JSON.parse(text) as unknown;
+  if (!isObject(data) || !Array.isArray(data.packages)) throw new Error('no "packages" array');
+  const entries = new Map<string, IndexEntry>();
+  for (const [i, w] of data.packages.entries()) {
+    const m = isObject(w) ? w.package_manifest : undefined;
+    if (!isObject(m) || typeof m.name !== 'string' || typeof m.version !== 'string') {
+      onBad?.(`packages[${i}] has no package_manifest with a name and version`);
+      continue;
+    }
+    entries.set(entryKey(m as PackageDocument), { package_manifest: m as PackageDocument });
+  }
+  const etags = new Map<string, string>();
+  const ps = data.package_storage;
+  if (isObject(ps) && isObject(ps.documents)) {
+    for (const [k, v] of Object.entries(ps.documents)) if (typeof v === 'string' && entries.has(k)) etags.set(k, v);
+  }
+  return { cursor, entries, etags };
+}
+
+/**
+ * Check a package document before it enters the index (Elastic's registry rejects a whole index for one
+ * entry whose version, format_version or constraints do not parse). Returns the document or throws an
+ * Error whose message says what is wrong.
+ */
+export function checkDocument(text: string, expected: { name: string; version: string }): PackageDocument {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`not JSON: ${(e as Error).message}`);
+  }
+  if (!isObject(doc)) throw new Error('not a JSON object');
+  if (doc.name !== expected.name) throw new Error(`name ${JSON.stringify(doc.name)} does not match the key (${expected.name})`);
+  if (doc.version !== expected.version) throw new Error(`version ${JSON.stringify(doc.version)} does not match the key (${expected.version})`);
+  if (!isStrictSemver(expected.version)) throw new Error(`version '${expected.version}' is not strict semver`);
+  if (doc.format_version !== undefined && doc.format_version !== '' && !(typeof doc.format_version === 'string' && isStrictSemver(doc.format_version))) {
+    throw new Error(`format_version ${JSON.stringify(doc.format_version)} is not semver`);
+  }
+  const cond = isObject(doc.conditions) ? doc.conditions : undefined;
+  for (const k of ['kibana', 'agent'] as const) {
+    const c = cond && isObject(cond[k]) ? (cond[k] as Record<string, unknown>).version : undefined;
+    if (c === undefined) continue;
+    if (typeof c !== 'string' || !isConstraint(c)) throw new Error(`conditions.${k}.version ${JSON.stringify(c)} is not a semver constraint`);
+  }
+  return doc as PackageDocument;
+}
+
+export function isStrictSemver(v: string): boolean {
+  return /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/.test(v) && semver.valid(v) !== null;
+}
+
+/** Lenient check of a Masterminds-style constraint (`||` OR; space or `,` AND; `=>`, `=<`, `~>`, x-ranges). */
+export function isConstraint(c: string): boolean {
+  if (c.trim() === '') return true;
+  return c.split('||').every((group) => {
+    const g = group.replace(/,/g, ' ').replace(/=>/g, '>=').replace(/=</g, '<=').replace(/~>/g, '~').replace(/!=\s*\S+/g, '').trim();
+    if (g === '') return false;
+    return semver.validRange(g, { loose: true }) !== null;
+  });
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
