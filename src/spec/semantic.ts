@@ -104,7 +104,7 @@ async function changelogLinks(ctx: Ctx): Promise<void> {
       const m = /^https?:\/\/github\.com\/.*$/.exec(link);
       if (!m) continue;
       const last = link.replace(/\/+$/, '').split('/').pop() ?? '';
-      if (!/^[1-9]\d*$/.test(last)) ctx.fileError('SPEC_CHANGELOG', 'changelog.yml', `invalid link "${link}": github.com links must end with a pull request or issue number`);
+      if (!/^\d+$/.test(last)) ctx.fileError('SPEC_CHANGELOG', 'changelog.yml', `invalid link "${link}": github.com links must end with a pull request or issue number`);
     }
   });
 }
@@ -149,7 +149,7 @@ async function minimumKibanaVersion(ctx: Ctx): Promise<void> {
   const pv = semver.parse(String(ctx.manifest.version ?? ''));
   if (ctx.type === 'input' && pv && pv.major >= 1 && pv.prerelease.length === 0) {
     if (!kv || !constraintAtLeast(kv, '8.8.0')) {
-      ctx.warnOrError('SVR00005', 'manifest.yml', 'conditions.kibana.version must be ^8.8.0 or greater for non experimental input packages (version > 1.0.0) (SVR00005)', asWarning);
+      ctx.fileError('SPEC_CONDITIONS', 'manifest.yml', 'conditions.kibana.version must be ^8.8.0 or greater for non experimental input packages (version > 1.0.0)');
     }
   }
   if (ctx.hasFile('kibana/tags.yml') && (!kv || !constraintAtLeast(kv, '8.10.0'))) {
@@ -178,7 +178,7 @@ async function capabilitiesRequired(ctx: Ctx): Promise<void> {
   const c = ctx.manifest.conditions;
   let caps: unknown;
   if (isObj(c)) caps = c['elastic.capabilities'] ?? (isObj(c.elastic) ? c.elastic.capabilities : undefined);
-  if (Array.isArray(caps) && !caps.includes('security')) {
+  if (!Array.isArray(caps) || !caps.includes('security')) {
     ctx.fileError('SPEC_KIBANA', 'manifest.yml', 'found security rule assets in package but security capability is missing');
   }
 }
@@ -300,6 +300,14 @@ async function dataStreamRules(ctx: Ctx): Promise<void> {
         if (!ctx.hasFile(t) && !ctx.hasFile(`${t}.link`)) ctx.fileError('SPEC_DATA_STREAM', mf, `data stream "data_stream/${c.name}" stream input "${String(s.input ?? s.package)}": template file not found`);
       }
     }
+    if (ctx.mode === 'source') {
+      const mappings = isObj(es.index_template) && isObj(es.index_template.mappings) ? es.index_template.mappings : {};
+      for (const dt of asObjs(mappings.dynamic_templates)) {
+        for (const k of Object.keys(dt)) {
+          if (k.startsWith('_embedded_ecs')) ctx.fileError('SPEC_FIELDS', mf, `dynamic template "${k}" uses the reserved _embedded_ecs prefix, which is only allowed in built packages`);
+        }
+      }
+    }
     if (ctx.mode === 'build') {
       asObjs(m.streams).forEach((s, i) => {
         if (s.package !== undefined) ctx.fileError('SPEC_BUILD', mf, `streams.${i} has 'package:' which is source-only`);
@@ -313,7 +321,7 @@ function hbsMessage(e: Error): string {
   let msg = e.message.split('\n')[0]!;
   if (m) {
     const tokens = m[1]!.split(',').map((t) => t.trim().replace(/^'|'$/g, '')).map((t) => t.toLowerCase().split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(''));
-    msg = `Expecting ${tokens.join(', ')}`;
+    msg = `Expecting ${tokens.includes('OpenEndBlock') ? 'OpenEndBlock' : tokens[0]}`;
   }
   return msg;
 }
@@ -451,7 +459,7 @@ function legacyVis(panel: Obj): { title: string; visType: string; editor: string
   if (!isObj(sv)) return undefined;
   const vs = { visState: { type: sv.type, params: sv.params, title: sv.title }, title: sv.title ?? panel.title };
   const r = legacyVisState(vs);
-  if (r) r.title = String(sv.title ?? panel.title ?? '');
+  if (r) r.title = String(panel.title ?? sv.title ?? '');
   return r;
 }
 
@@ -493,8 +501,8 @@ async function pipelineRules(ctx: Ctx): Promise<void> {
       });
     };
     walk(p.processors, ['processors']);
-    const onf = p.on_failure;
-    if (Array.isArray(onf)) {
+    const onf = Array.isArray(p.on_failure) ? p.on_failure : [];
+    {
       let kindOk = false;
       let msgProc: Obj | undefined;
       for (const proc of asObjs(onf)) {

@@ -10,12 +10,12 @@ import type { SpecVersion } from './versions.js';
 import { manifestSchema } from './schemas/manifest.js';
 import {
   changelogSchema, dataStreamManifestSchema, fieldsSchema, tagsSchemaFull, lifecycleSchema, routingRulesSchema, validationYmlSchema,
-  systemTestConfigSchema, policyTestConfigSchema, devTestConfigSchema, customAgentSchema, esqlViewSchema, buildYmlSchema,
+  systemTestConfigSchema, policyTestConfigSchema, devTestConfigSchema, customAgentSchema, esqlViewSchema, buildYmlSchema, benchmarkSystemSchema,
 } from './schemas/files.js';
 
 export type SchemaKey =
   | 'manifest' | 'changelog' | 'ds_manifest' | 'fields' | 'tags' | 'lifecycle' | 'routing_rules' | 'validation'
-  | 'system_test' | 'policy_test' | 'dev_test_config' | 'custom_agent' | 'esql_view' | 'build_yml';
+  | 'system_test' | 'policy_test' | 'dev_test_config' | 'custom_agent' | 'esql_view' | 'build_yml' | 'benchmark_system';
 
 export interface Item {
   type: 'file' | 'folder';
@@ -62,6 +62,7 @@ function devFolder(type: string): Item {
     d('build', [f('build.yml', { media: 'yaml', schema: 'build_yml' })], { additional: true }),
     d('deploy', [d('agent', [f('custom-agent.yml', { media: 'yaml', schema: 'custom_agent' })], { additional: true })], { additional: true }),
     testFolder,
+    d('benchmark', [d('system', [f('^.+\\.yml$', { media: 'yaml', schema: 'benchmark_system' }, true)], { additional: true })], { additional: true }),
   ], { mode: 'source', additional: true });
 }
 
@@ -181,6 +182,7 @@ function schemaFor(ctx: Ctx, key: SchemaKey): ReturnType<typeof compile> {
       case 'custom_agent': return customAgentSchema();
       case 'esql_view': return esqlViewSchema();
       case 'build_yml': return buildYmlSchema();
+      case 'benchmark_system': return benchmarkSystemSchema();
     }
   });
 }

@@ -53,7 +53,7 @@ export const VAR_TYPES = ['text', 'password', 'bool', 'integer', 'select', 'text
 /** A variable definition (`vars[]`) at any level. */
 export function varSchema(v: SpecVersion): S {
   const props: S = {
-    name: { type: 'string', pattern: '^[A-Za-z0-9_.]+$' },
+    name: str,
     type: { type: 'string' },
     title: str,
     description: str,
@@ -63,20 +63,20 @@ export function varSchema(v: SpecVersion): S {
     default: anyValue,
     options: arr(obj({ value: anyValue, text: str }, ['value', 'text'], false)),
     url_allowed_schemes: arr(str),
-    hide_in_deployment_modes: arr({ type: 'string', enum: ['agentless'] }),
+    hide_in_deployment_modes: arr({ type: 'string', enum: v.gte('3.4.0') ? ['agentless', 'default'] : ['agentless'] }),
     section: str,
     full_width: bool,
     min_duration: { type: 'string', pattern: DURATION_PATTERN },
     max_duration: { type: 'string', pattern: DURATION_PATTERN },
     placeholder: str,
   };
-  if (v.gte('3.0.0')) props.secret = bool;
+  if (v.gte('2.6.0')) props.secret = bool;
   if (v.gte('3.6.0')) props.deprecated = deprecated();
   if (v.gte('3.7.0')) props.migrate_from = obj({ scope: { type: 'string', enum: ['input', 'stream'] }, stream: str, input: str, name: str }, ['scope'], false);
   const s: S = obj(props, ['name', 'type']);
   const allOf: S[] = [
-    { if: { properties: { type: { const: 'select' } }, required: ['type'] }, then: { required: ['options'] }, else: { properties: { options: { not: {} } } } },
-    { if: { properties: { type: { not: { const: 'duration' } } } }, then: { properties: { min_duration: { not: {} }, max_duration: { not: {} } } } },
+    { if: { properties: { type: { const: 'select' } }, required: ['type'] }, then: { required: ['options'] }, else: { not: { required: ['options'] } } },
+    { if: { properties: { type: { not: { const: 'duration' } } } }, then: { not: { anyOf: [{ required: ['min_duration'] }, { required: ['max_duration'] }] } } },
   ];
   if (v.gte('3.0.0')) {
     allOf.push({

@@ -9,7 +9,7 @@ export function changelogSchema(): S {
         version: { type: 'string', pattern: VERSION_PATTERN },
         changes: arr(
           obj(
-            { description: str, type: { type: 'string', enum: ['breaking-change', 'bugfix', 'enhancement'] }, link: { type: 'string' } },
+            { description: str, type: { type: 'string', enum: ['breaking-change', 'bugfix', 'enhancement', 'deprecation'] }, link: { type: 'string' } },
             ['description', 'type', 'link'],
           ),
           1,
@@ -31,7 +31,7 @@ export function dataStreamManifestSchema(v: SpecVersion, mode: string): S {
       template_path: str,
       template_paths: arr(str),
       enabled: bool,
-      vars: varsSchema(v),
+      vars: { type: 'array' },
       required_vars: requiredVarsSchema(),
       migrate_from: anyValue,
       provider_permissions: providerPermissions,
@@ -40,6 +40,8 @@ export function dataStreamManifestSchema(v: SpecVersion, mode: string): S {
     ['title', 'description'],
     false,
   );
+  // vars of a stream that references a package are overrides (no type needed)
+  stream.allOf = [{ if: { not: { required: ['package'] } }, then: { properties: { vars: varsSchema(v) } } }];
   if (mode === 'build') (stream.required as string[]).unshift('input');
   else stream.anyOf = [{ required: ['input'] }, { required: ['package'] }];
   const types = ['logs', 'metrics', 'synthetics', 'traces'];
@@ -111,7 +113,7 @@ export function routingRulesSchema(): S {
     obj(
       {
         source_dataset: str,
-        rules: arr(obj({ target_dataset: anyValue, if: str, namespace: anyValue }, ['target_dataset', 'if', 'namespace'], false)),
+        rules: arr(obj({ target_dataset: anyValue, if: str, namespace: anyValue }, ['target_dataset', 'if'], false)),
       },
       ['source_dataset', 'rules'],
     ),
@@ -152,9 +154,9 @@ export function policyTestConfigSchema(): S {
 }
 
 export function devTestConfigSchema(): S {
-  const req = arr(obj({ package: str, version: str, source: str }, ['package'], false));
+  const req = arr(obj({ package: str, version: str, source: str }, [], false));
   const section = (extra: S = {}): S => obj({ parallel: bool, requires: req, skip: anyValue, ...extra }, [], true);
-  return obj({ asset: section(), pipeline: section(), policy: section(), static: section(), system: section(), script: section() }, [], false);
+  return obj({ asset: section(), pipeline: section(), policy: section({ ignore_fields: arr(str) }), static: section(), system: section(), script: section() }, [], false);
 }
 
 export function customAgentSchema(): S {
@@ -162,7 +164,7 @@ export function customAgentSchema(): S {
     type: 'object',
     properties: {
       version: anyValue,
-      services: { type: 'object', properties: { 'docker-custom-agent': { not: {} } } },
+      services: { type: 'object', properties: { 'docker-custom-agent': { type: 'object', not: { anyOf: [{ required: ['hostname'] }, { required: ['container_name'] }] } } } },
     },
   };
 }
@@ -173,4 +175,8 @@ export function esqlViewSchema(): S {
 
 export function buildYmlSchema(): S {
   return obj({ dependencies: obj({ ecs: obj({ reference: str, import_mappings: bool }, ['reference'], false) }, [], false) }, [], false);
+}
+
+export function benchmarkSystemSchema(): S {
+  return { type: 'object', properties: { deployer: { type: 'string', enum: ['docker', 'tf', 'k8s'] } } };
 }

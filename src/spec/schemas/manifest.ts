@@ -96,7 +96,7 @@ function integrationInput(v: SpecVersion): S {
 
 function integrationPolicyTemplate(v: SpecVersion): S {
   const props: S = {
-    name: { type: 'string', pattern: '^[a-z0-9_]+$' },
+    name: str,
     title: str,
     description: str,
     data_streams: arr({ type: 'string', format: 'data-stream-name' }),
