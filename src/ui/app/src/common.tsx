@@ -1,4 +1,20 @@
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
 import { releaseOf, type Image } from './api.js';
+import { takePendingFocus } from './router.js';
+
+/** The page's h1. After a client-side page change it takes the focus (keyboard and screen-reader users). */
+export function PageHeading({ children }: { children: ComponentChildren }) {
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (takePendingFocus()) ref.current?.focus({ preventScroll: true });
+  }, []);
+  return (
+    <h1 id="main-heading" tabIndex={-1} ref={ref}>
+      {children}
+    </h1>
+  );
+}
 
 export function ReleaseBadge({ version, release }: { version: string; release?: string }) {
   const r = releaseOf({ version, release });

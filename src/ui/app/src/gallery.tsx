@@ -3,7 +3,7 @@ import {
   categoriesUrl, getJson, searchUrl, validKibanaVersion,
   type Category, type Filters, type SearchItem,
 } from './api.js';
-import { ErrorBox, Loading, PackageIcon, ReleaseBadge } from './common.js';
+import { ErrorBox, Loading, PackageIcon, PageHeading, ReleaseBadge } from './common.js';
 import { useAsync } from './hooks.js';
 import { galleryHref, navigate, packageHref, type Loc } from './router.js';
 
@@ -95,9 +95,9 @@ export function Gallery({ loc }: { loc: Loc }) {
   return (
     <div class="gallery">
       <div class="gallery-head">
-        <h1 id="main-heading" tabIndex={-1}>
+        <PageHeading>
           Integrations
-        </h1>
+        </PageHeading>
         <p class="lead">Browse the packages published to this registry.</p>
       </div>
       <form class="toolbar" role="search" onSubmit={(e) => e.preventDefault()}>

@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { useEffect } from 'preact/hooks';
 import { Gallery } from './gallery.js';
 import { PackagePage } from './package.js';
+import { PageHeading } from './common.js';
 import { galleryHref, interceptLinks, useLocation } from './router.js';
 import './styles.css';
 
@@ -17,14 +18,8 @@ function App() {
   const r = route(loc.path);
   const key = r.page === 'package' ? `${r.name}@${r.version ?? ''}` : r.page;
 
-  // On a page change, move focus to the new page's heading (keyboard and screen-reader users).
   useEffect(() => {
     if (r.page === 'gallery') document.title = 'Integrations · Package Storage';
-    const first = !document.body.dataset.routed;
-    document.body.dataset.routed = '1';
-    if (first) return;
-    const t = window.setTimeout(() => document.getElementById('main-heading')?.focus({ preventScroll: true }), 0);
-    return () => window.clearTimeout(t);
   }, [key]);
 
   return (
@@ -48,9 +43,9 @@ function App() {
         {r.page === 'package' && <PackagePage key={key} name={r.name} version={r.version} />}
         {r.page === 'notfound' && (
           <div class="notfound">
-            <h1 id="main-heading" tabIndex={-1}>
+            <PageHeading>
               Page not found
-            </h1>
+            </PageHeading>
             <p>
               <a href={galleryHref()}>Back to all integrations</a>
             </p>

@@ -50,7 +50,19 @@ md.renderer.rules.link_open = (tokens, idx, options, _env, self) => {
   return self.renderToken(tokens, idx, options);
 };
 
+// README headings sit under the page's h1 and the "Overview" h2: shift them two levels down (h1 → h3).
+const shift = (tag: string) => `h${Math.min(6, Number(tag.slice(1)) + 2)}`;
+md.renderer.rules.heading_open = (tokens, idx, options, _env, self) => {
+  tokens[idx]!.tag = shift(tokens[idx]!.tag);
+  return self.renderToken(tokens, idx, options);
+};
+md.renderer.rules.heading_close = (tokens, idx, options, _env, self) => {
+  tokens[idx]!.tag = shift(tokens[idx]!.tag);
+  return self.renderToken(tokens, idx, options);
+};
+
 /** Render a package README to HTML. `base` is the README's URL path, e.g. /package/x/1.0.0/docs/README.md. */
 export function renderReadme(source: string, base: string): string {
-  return md.render(source, { base });
+  // Code blocks and tables scroll sideways on narrow screens: make them keyboard-focusable so they can be scrolled.
+  return md.render(source, { base }).replace(/<pre>/g, '<pre tabindex="0">').replace(/<table>/g, '<table tabindex="0">');
 }

@@ -4,7 +4,7 @@ import {
   compareVersions, getJson, getText, integrityUrl, packageUrl, prereleaseTag, versionsUrl,
   type Conditions, type Integrity, type PackageDoc, type SearchItem,
 } from './api.js';
-import { ErrorBox, Loading, PackageIcon, ReleaseBadge } from './common.js';
+import { ErrorBox, Loading, PackageIcon, PageHeading, ReleaseBadge } from './common.js';
 import { useAsync } from './hooks.js';
 import { galleryHref, packageHref } from './router.js';
 
@@ -46,9 +46,9 @@ export function PackagePage({ name, version }: { name: string; version?: string 
       <header class="pkg-header">
         <PackageIcon icons={p.icons} title={p.title ?? p.name} size={64} />
         <div>
-          <h1 id="main-heading" tabIndex={-1}>
+          <PageHeading>
             {p.title ?? p.name}
-          </h1>
+          </PageHeading>
           <p class="pkg-sub">
             <code>{p.name}</code> <span class="version">v{p.version}</span> <ReleaseBadge version={p.version} release={p.release} />
             {p.deprecated && <span class="badge badge-deprecated">Deprecated</span>}
@@ -81,9 +81,9 @@ export function PackagePage({ name, version }: { name: string; version?: string 
 function NotFoundPkg({ name, version }: { name: string; version?: string }) {
   return (
     <div class="notfound">
-      <h1 id="main-heading" tabIndex={-1}>
+      <PageHeading>
         Package not found
-      </h1>
+      </PageHeading>
       <p>
         There is no package <code>{name}</code>
         {version ? <> version <code>{version}</code></> : null} in this registry.

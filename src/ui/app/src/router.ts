@@ -17,12 +17,23 @@ function current(): Loc {
 
 const listeners = new Set<() => void>();
 
+/** Set when the page (path) changed: the next page heading that mounts takes the focus. */
+let pendingFocus = false;
+export function takePendingFocus(): boolean {
+  const p = pendingFocus;
+  pendingFocus = false;
+  return p;
+}
+
 export function navigate(to: string, opts: { replace?: boolean } = {}): void {
   const before = window.location.pathname;
   if (opts.replace) window.history.replaceState(null, '', to);
   else window.history.pushState(null, '', to);
   const samePage = new URL(to, window.location.href).pathname === before;
-  if (!opts.replace && !samePage) window.scrollTo(0, 0);
+  if (!samePage) {
+    pendingFocus = true;
+    if (!opts.replace) window.scrollTo(0, 0);
+  }
   for (const l of listeners) l();
 }
 
@@ -30,11 +41,15 @@ export function useLocation(): Loc {
   const [loc, setLoc] = useState(current);
   useEffect(() => {
     const on = () => setLoc(current());
+    const onPop = () => {
+      pendingFocus = true;
+      on();
+    };
     listeners.add(on);
-    window.addEventListener('popstate', on);
+    window.addEventListener('popstate', onPop);
     return () => {
       listeners.delete(on);
-      window.removeEventListener('popstate', on);
+      window.removeEventListener('popstate', onPop);
     };
   }, []);
   return loc;

@@ -1,0 +1,146 @@
+// A real registry for the UI e2e test: a fresh FsStore seeded through the real publish pipeline
+// (publishPackage: build, sign, validate, write-once; then runIndexer), served by the real `package-storage serve`
+// (child process, tsx), which registers the UI plugin under /app/.
+//
+// Seeded subset (to keep the test well under two minutes on 2 cores): the latest UI_E2E_VERSIONS (default 2)
+// versions of every package in the v1 corpus (131 of 469 versions with the default). UI_E2E_VERSIONS=all seeds all.
+// UI_E2E_BASE_URL=http://host:port runs the test against an already running registry instead.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface UiRegistry {
+  baseUrl: string;
+  /** How many package versions were seeded (undefined for an external registry). */
+  seeded?: number;
+  seedMs?: number;
+  close(): Promise<void>;
+}
+
+/** Why the real pipeline cannot run yet (a module not built), or undefined when it can. */
+export async function pipelineMissing(): Promise<string | undefined> {
+  if (process.env.UI_E2E_BASE_URL) return undefined;
+  for (const m of ['../../src/publish/index.js', '../../src/index/indexer.js', '../../src/storage/index.js']) {
+    try {
+      await import(m);
+    } catch (e) {
+      return `${m.replace('../../', '')} is not importable yet: ${(e as Error).message.split('\n')[0]}`;
+    }
+  }
+  return undefined;
+}
+
+function semverCmp(a: string, b: string): number {
+  const pa = a.split(/[.+-]/).slice(0, 3).map(Number);
+  const pb = b.split(/[.+-]/).slice(0, 3).map(Number);
+  for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return pa[i]! - pb[i]!;
+  return a.includes('-') === b.includes('-') ? (a < b ? -1 : a > b ? 1 : 0) : a.includes('-') ? -1 : 1;
+}
+
+/** The corpus versions to seed: the newest `perPackage` of each package (all when perPackage is Infinity). */
+export async function pickVersions(corpus: string, perPackage: number): Promise<string[]> {
+  const dirs: string[] = [];
+  for (const name of (await readdir(corpus)).sort()) {
+    const versions = (await readdir(path.join(corpus, name))).filter((v) => /^\d+\.\d+\.\d+/.test(v)).sort(semverCmp);
+    for (const v of versions.slice(Math.max(0, versions.length - perPackage))) dirs.push(path.join(corpus, name, v));
+  }
+  return dirs;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function waitReady(url: string, child: ChildProcess, output: () => string, timeoutMs = 60_000): Promise<void> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < timeoutMs) {
+    if (child.exitCode !== null) throw new Error(`registry exited with ${child.exitCode}:\n${output()}`);
+    try {
+      const r = await fetch(url);
+      if (r.status === 200) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`registry not ready at ${url} after ${timeoutMs} ms:\n${output()}`);
+}
+
+export async function startUiRegistry(o: { corpus: string }): Promise<UiRegistry> {
+  if (process.env.UI_E2E_BASE_URL) return { baseUrl: process.env.UI_E2E_BASE_URL.replace(/\/$/, ''), close: async () => {} };
+
+  const { publishPackage } = await import('../../src/publish/index.js');
+  const { runIndexer, mapLimit } = await import('../../src/index/indexer.js');
+  const { openStore } = await import('../../src/storage/index.js');
+  const openpgp = await import('openpgp');
+
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'ui-e2e-'));
+  const storeDir = path.join(tmp, 'store');
+  const store = await openStore(storeDir);
+  const { privateKey } = await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'UI e2e', email: 'ui-e2e@example.test' }] });
+
+  const env = process.env.UI_E2E_VERSIONS ?? '2';
+  const dirs = await pickVersions(o.corpus, env === 'all' ? Infinity : Math.max(1, Number(env) || 2));
+  const t0 = performance.now();
+  const refused: string[] = [];
+  await mapLimit(dirs, 2, async (dir) => {
+    try {
+      await publishPackage(store, { dir }, { legacy: true, skipVerify: true, signingKey: { armored: privateKey }, index: false, wait: false });
+    } catch (e) {
+      refused.push(`${path.relative(o.corpus, dir)}: ${(e as Error).message}`);
+    }
+  });
+  if (refused.length > dirs.length / 2) throw new Error(`publishing the corpus mostly failed:\n${refused.slice(0, 10).join('\n')}`);
+  if (refused.length) console.log(`# ui-e2e: ${refused.length} corpus versions refused by publish:\n# ${refused.join('\n# ')}`);
+  await runIndexer(store);
+  const seedMs = Math.round(performance.now() - t0);
+  await store.close?.();
+
+  const port = await freePort();
+  let out = '';
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repo, 'src/cli/main.ts'), 'serve', '--storage', storeDir, '--host', '127.0.0.1', '--port', String(port)], {
+    cwd: repo,
+    env: { ...process.env, PACKAGE_STORAGE_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d) => (out = (out + d).slice(-20000)));
+  child.stderr!.on('data', (d) => (out = (out + d).slice(-20000)));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  try {
+    await waitReady(`${baseUrl}/health`, child, () => out);
+    const app = await fetch(`${baseUrl}/app/`);
+    if (app.status !== 200) {
+      throw new Error(`the registry answers ${app.status} on /app/: it must register the UI plugin (registerUi from src/ui/plugin.ts)`);
+    }
+  } catch (e) {
+    child.kill('SIGTERM');
+    await rm(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  return {
+    baseUrl,
+    seeded: dirs.length - refused.length,
+    seedMs,
+    close: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      await rm(tmp, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,260 @@
+// End-to-end test of the web UI (issue 9) in real Chromium (Debian's /usr/bin/chromium via playwright-core)
+// against a real registry seeded with the v1 corpus through the real publish pipeline and indexer.
+// Saves screenshots into test-results/ (CI artifacts).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { pipelineMissing, startUiRegistry, type UiRegistry } from './helpers/ui-registry.js';
+
+// Browser-side globals inside page.evaluate callbacks (this file is type-checked without the DOM lib).
+declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+declare const window: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CORPUS = path.resolve(repo, '../shared/testdata/v1-corpus/packages');
+const UI_INDEX = path.join(repo, 'dist/ui/app/index.html');
+const RESULTS = path.join(repo, 'test-results');
+
+const skip = !existsSync(CHROMIUM)
+  ? `chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`
+  : !existsSync(CORPUS)
+    ? `v1 corpus not found at ${CORPUS}`
+    : !existsSync(UI_INDEX)
+      ? `the UI is not built (${UI_INDEX} missing): run npm run build`
+      : await pipelineMissing().then((m) => (m ? `the publish pipeline cannot run yet: ${m}` : false));
+if (skip) console.log(`# skipping the UI e2e test: ${skip}`);
+
+let browser: Browser;
+let reg: UiRegistry;
+let base: string;
+const external: string[] = [];
+
+interface Item { name: string; title?: string; version: string; categories?: string[] }
+
+async function api<T>(p: string): Promise<T> {
+  const r = await fetch(base + p);
+  assert.equal(r.status, 200, `${p}: ${r.status}`);
+  return (await r.json()) as T;
+}
+
+async function newPage(width = 1280, height = 900): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width, height } });
+  page.on('request', (r) => {
+    const u = r.url();
+    if (!u.startsWith(base) && !u.startsWith('data:')) external.push(u);
+  });
+  page.on('pageerror', (e) => assert.fail(`page error: ${e.message}`));
+  return page;
+}
+
+async function resultCount(page: Page): Promise<number> {
+  const t = await page.getByTestId('result-count').textContent();
+  const m = /^(\d+) package/.exec(t ?? '');
+  assert.ok(m, `result count text: ${t}`);
+  return Number(m[1]);
+}
+
+/** Wait until the result count text satisfies `pred` (the list re-renders after a fetch). */
+async function waitCount(page: Page, pred: (n: number) => boolean, what: string): Promise<number> {
+  for (let i = 0; i < 200; i++) {
+    const el = await page.$('[data-testid=result-count]');
+    const m = /^(\d+) package/.exec((await el?.textContent()) ?? '');
+    if (m && pred(Number(m[1]))) return Number(m[1]);
+    await page.waitForTimeout(50);
+  }
+  assert.fail(`result count never satisfied: ${what} (now: ${await page.$eval('[data-testid=result-count]', (e) => e.textContent).catch(() => 'none')})`);
+}
+
+/** axe-core in the page; returns serious and critical violations. */
+async function axe(page: Page): Promise<string[]> {
+  // Evaluated through the DevTools protocol: the page's CSP (script-src 'self') rightly refuses inline scripts.
+  await page.evaluate(readFileSync(path.join(repo, 'node_modules/axe-core/axe.min.js'), 'utf8'));
+  const violations = await page.evaluate(async () => {
+    const w = window as { axe: { run: (ctx: unknown, o: object) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } };
+    const r = await w.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.help} @ ${v.targets.join(', ')}`);
+}
+
+before(async () => {
+  if (skip) return;
+  mkdirSync(RESULTS, { recursive: true });
+  reg = await startUiRegistry({ corpus: CORPUS });
+  base = reg.baseUrl;
+  if (reg.seeded !== undefined) console.log(`# ui-e2e: seeded ${reg.seeded} package versions through publishPackage + runIndexer in ${reg.seedMs} ms`);
+  const { chromium } = await import('playwright-core');
+  // Playwright gives every launch a fresh, empty profile directory (the env notes' --user-data-dir).
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await reg?.close();
+});
+
+test('gallery: shows the packages, search narrows, category and prerelease change the list', { skip }, async () => {
+  const latest = await api<Item[]>('/search');
+  const withPre = await api<Item[]>('/search?prerelease=true');
+  assert.ok(latest.length > 0, 'the seeded registry lists packages');
+
+  const page = await newPage();
+  await page.goto(`${base}/app/`);
+  await page.waitForSelector('.card');
+  assert.equal(await resultCount(page), latest.length);
+  const cards = await page.$$eval('.card', (els) => els.map((e) => e.getAttribute('data-package')));
+  assert.equal(cards.length, Math.min(48, latest.length), 'first page of cards');
+  if (latest.length > 48) assert.ok(await page.$('nav.pager'), 'a pager when there are more than 48 packages');
+  // every card shows a title, a version and a release badge
+  const first = page.locator('.card').first();
+  assert.match((await first.locator('.version').textContent()) ?? '', /^v\d+\.\d+\.\d+/);
+  assert.match((await first.locator('.badge').first().textContent()) ?? '', /GA|Beta|Technical preview|Prerelease/);
+  await page.screenshot({ path: path.join(RESULTS, 'ui-gallery.png'), fullPage: false });
+  assert.deepEqual(await axe(page), [], 'no serious/critical accessibility violations on the gallery');
+
+  // keyboard: the first Tab stops are the skip link, then the header, then the search box (before any card)
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), 'Skip to content');
+  let reached = false;
+  for (let i = 0; i < 6 && !reached; i++) {
+    await page.keyboard.press('Tab');
+    reached = await page.evaluate(() => document.activeElement?.id === 'search');
+  }
+  assert.ok(reached, 'the search box is reached by keyboard right after the header links');
+
+  // search: pick a word from one title; the list narrows to the packages whose text contains it
+  const target = latest.find((p) => (p.title ?? '').split(/\s+/).some((w) => w.length >= 5)) ?? latest[0]!;
+  const word = (target.title ?? target.name).split(/\s+/).find((w) => w.length >= 5) ?? target.name;
+  await page.keyboard.type(word);
+  const narrowed = await waitCount(page, (n) => n < latest.length, `search '${word}' narrows`);
+  assert.ok(narrowed >= 1);
+  const shown = await page.$$eval('.card', (els) => els.map((e) => e.textContent ?? ''));
+  for (const t of shown) assert.ok(t.toLowerCase().includes(word.toLowerCase()), `card matches ${word}: ${t}`);
+  assert.ok(await page.$(`.card[data-package="${target.name}"]`), `${target.name} is among the results for '${word}'`);
+  assert.match(page.url(), new RegExp(`[?&]q=${encodeURIComponent(word)}`));
+  await page.fill('#search', '');
+  await waitCount(page, (n) => n === latest.length, 'clearing the search restores the list');
+
+  // category filter: the list becomes the category's packages, with the count /categories reports
+  const cats = await api<{ id: string; count: number }[]>('/categories');
+  const cat = cats.filter((c) => c.count < latest.length).sort((a, b) => b.count - a.count)[0];
+  assert.ok(cat, 'a category smaller than the whole catalog');
+  const inCat = await api<Item[]>(`/search?category=${cat.id}`);
+  await page.click(`button.cat[data-category="${cat.id}"]`);
+  await waitCount(page, (n) => n === inCat.length, `category ${cat.id} → ${inCat.length}`);
+  assert.equal(await page.getAttribute(`button.cat[data-category="${cat.id}"]`, 'aria-pressed'), 'true');
+  const catCards = await page.$$eval('.card', (els) => els.map((e) => e.getAttribute('data-package')));
+  assert.deepEqual(new Set(catCards), new Set(inCat.map((p) => p.name).slice(0, 48)));
+  await page.click('button.cat >> text=All categories');
+  await waitCount(page, (n) => n === latest.length, 'all categories again');
+
+  // prerelease toggle: the list becomes /search?prerelease=true
+  const before = new Set(latest.map((p) => `${p.name}@${p.version}`));
+  const after = new Set(withPre.map((p) => `${p.name}@${p.version}`));
+  assert.notDeepEqual(after, before, 'the seeded corpus has prerelease (experimental) versions');
+  await page.check('#prerelease');
+  await waitCount(page, (n) => n === withPre.length, 'prerelease=true count');
+  assert.match(page.url(), /prerelease=true/);
+  const versionsShown = await page.$$eval('.card', (els) => els.map((e) => `${e.getAttribute('data-package')}@${e.querySelector('.version')?.textContent?.slice(1)}`));
+  for (const v of versionsShown) assert.ok(after.has(v), `${v} comes from /search?prerelease=true`);
+  await page.uncheck('#prerelease');
+  await waitCount(page, (n) => n === latest.length, 'prerelease off');
+
+  // kibana version filter → kibana.version=
+  const k = await api<Item[]>('/search?kibana.version=7.10.0');
+  await page.fill('#kibana', '7.10.0');
+  await waitCount(page, (n) => n === k.length, `kibana 7.10.0 → ${k.length}`);
+  await page.close();
+});
+
+test('package page: README, screenshot, details, versions, downloads and checksum', { skip }, async () => {
+  const latest = await api<(Item & { path: string })[]>('/search');
+  // a package whose shown (latest) version has screenshots
+  let chosen: { name: string; version: string; title: string; screenshots: { path: string }[]; download: string } | undefined;
+  for (const p of latest) {
+    const doc = await api<{ name: string; version: string; title: string; screenshots?: { path: string }[]; download: string }>(`${p.path}/`);
+    if (doc.screenshots?.length) { chosen = { ...doc, screenshots: doc.screenshots }; break; }
+  }
+  assert.ok(chosen, 'the seeded corpus has a package with screenshots');
+
+  const page = await newPage();
+  await page.goto(`${base}/app/?q=${encodeURIComponent(chosen.name)}`);
+  // open it from the gallery with the keyboard
+  await page.focus(`.card[data-package="${chosen.name}"]`);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.readme');
+  assert.equal(new URL(page.url()).pathname, `/app/packages/${chosen.name}`);
+  assert.equal((await page.textContent('h1'))?.trim(), chosen.title);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'main-heading', 'focus moves to the new page heading');
+  // README rendered from markdown (headings, paragraphs), not shown as raw text
+  assert.ok((await page.$$('.readme p')).length > 0, 'README paragraphs');
+  assert.ok((await page.$$('.readme h3, .readme h4')).length > 0, 'README headings');
+  assert.ok(!(await page.textContent('.readme'))!.includes('# '), 'no raw markdown heading marks');
+  // a screenshot, loaded from the package's static files
+  const shot = page.locator('.shots img').first();
+  await shot.scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => { const i = document.querySelector('.shots img'); return !!i && i.complete && i.naturalWidth > 0; });
+  assert.equal(new URL((await shot.getAttribute('src'))!, base).pathname, chosen.screenshots[0]!.path);
+  // versions list, details
+  const versions = await api<Item[]>(`/search?package=${chosen.name}&all=true&prerelease=true`);
+  assert.equal(await page.locator('table.versions tbody tr').count(), Math.min(20, versions.length));
+  assert.match((await page.textContent('.pkg-side')) ?? '', /Requirements/);
+
+  // checksum and fingerprint from the integrity endpoint; the download link returns the zip with that hash
+  await page.waitForSelector('[data-testid=sha256]');
+  const sha = (await page.textContent('[data-testid=sha256]'))!.trim();
+  const href = (await page.getAttribute('[data-testid=download-zip]', 'href'))!;
+  assert.equal(href, chosen.download);
+  const zip = await page.request.get(base + href);
+  assert.equal(zip.status(), 200);
+  assert.match(zip.headers()['content-type'] ?? '', /application\/zip/);
+  const body = await zip.body();
+  assert.equal(body.subarray(0, 2).toString('latin1'), 'PK');
+  assert.equal(createHash('sha256').update(body).digest('hex'), sha, 'the page shows the SHA-256 of the served zip');
+  const sigHref = await page.getAttribute('[data-testid=download-sig]', 'href');
+  if (sigHref) {
+    const sig = await page.request.get(base + sigHref);
+    assert.equal(sig.status(), 200);
+    assert.match(await sig.text(), /BEGIN PGP SIGNATURE/);
+    assert.match((await page.textContent('[data-testid=fingerprint]')) ?? '', /^[0-9A-F]{16,40}$/);
+  }
+  const cmd = (await page.textContent('#verify-cmd'))!;
+  assert.match(cmd, new RegExp(`curl -fSO ${base.replace(/[.]/g, '\\.')}${href}`));
+  assert.match(cmd, /package-storage verify /);
+
+  await page.screenshot({ path: path.join(RESULTS, 'ui-package.png'), fullPage: true });
+  assert.deepEqual(await axe(page), [], 'no serious/critical accessibility violations on the package page');
+
+  // an older version is reachable from the versions table
+  if (versions.length > 1) {
+    const older = [...versions].map((v) => v.version).find((v) => v !== chosen!.version)!;
+    await page.click(`table.versions a[href="/app/packages/${chosen.name}/${older}"]`);
+    await page.waitForFunction((v) => document.querySelector('.pkg-sub')?.textContent?.includes(`v${v}`), older);
+  }
+  await page.close();
+});
+
+test('narrow screen: readable without horizontal scrolling; no external requests at all', { skip }, async () => {
+  const page = await newPage(375, 800);
+  await page.goto(`${base}/app/`);
+  await page.waitForSelector('.card');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `gallery overflows a 375px screen by ${overflow}px`);
+  await page.screenshot({ path: path.join(RESULTS, 'ui-gallery-narrow.png') });
+  const name = await page.getAttribute('.card', 'data-package');
+  await page.click('.card');
+  await page.waitForSelector('.readme');
+  const o2 = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(o2 <= 0, `package page ${name} overflows a 375px screen by ${o2}px`);
+  await page.screenshot({ path: path.join(RESULTS, 'ui-package-narrow.png') });
+  await page.close();
+  assert.deepEqual(external, [], 'the UI made requests to other origins');
+});
