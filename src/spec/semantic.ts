@@ -321,7 +321,8 @@ function hbsMessage(e: Error): string {
   let msg = e.message.split('\n')[0]!;
   if (m) {
     const tokens = m[1]!.split(',').map((t) => t.trim().replace(/^'|'$/g, '')).map((t) => t.toLowerCase().split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(''));
-    msg = `Expecting ${tokens.includes('OpenEndBlock') ? 'OpenEndBlock' : tokens[0]}`;
+    const fixed = tokens.map((t) => t.replace('Endblock', 'EndBlock'));
+    msg = `Expecting ${fixed.includes('OpenEndBlock') ? 'OpenEndBlock' : fixed[0]}`;
   }
   return msg;
 }
@@ -747,6 +748,7 @@ async function policyRules(ctx: Ctx): Promise<void> {
       for (const [kind, sec] of Object.entries(c)) {
         if (!isObj(sec)) continue;
         asObjs(sec.requires).forEach((r, i) => {
+          if (typeof r.package !== 'string') return; // `source:` requirements point at local folders
           const dep = all.find((x) => x.package === r.package);
           if (!dep) {
             ctx.fileError('SPEC_TEST_CONFIG', f, `${kind}.requires[${i}] references package "${String(r.package)}" which is not listed in manifest requires section`);

@@ -63,7 +63,7 @@ export function varSchema(v: SpecVersion): S {
     default: anyValue,
     options: arr(obj({ value: anyValue, text: str }, ['value', 'text'], false)),
     url_allowed_schemes: arr(str),
-    hide_in_deployment_modes: arr({ type: 'string', enum: v.gte('3.4.0') ? ['agentless', 'default'] : ['agentless'] }),
+    hide_in_deployment_modes: arr({ type: 'string', enum: v.gte('3.2.0') ? ['agentless', 'default'] : ['agentless'] }),
     section: str,
     full_width: bool,
     min_duration: { type: 'string', pattern: DURATION_PATTERN },
