@@ -63,8 +63,8 @@ export function PackagePage({ name, version }: { name: string; version?: string 
       )}
       <div class="pkg-layout">
         <div class="pkg-main">
-          <Readme doc={p} />
           <Screenshots doc={p} />
+          <Readme doc={p} />
           <PolicyTemplates doc={p} />
           <DataStreams doc={p} />
         </div>
