@@ -103,5 +103,5 @@ test('checkDocument refuses what would break a registry loading the index', () =
 
 test('constraints use Elastic\'s syntax', () => {
   for (const c of ['^7.16.0 || ^8.0.0', '>=7.0.0,<8.0.0', '=>7.10.0', '7.x', '~7.x.x', '8.0.0', '>= 8.1.0', '']) assert.ok(isConstraint(c), c);
-  for (const c of ['banana', '^x.y', '|| ^8.0.0']) assert.equal(isConstraint(c), false, c);
+  for (const c of ['banana', '^x.y', '>=1.0.0 <']) assert.equal(isConstraint(c), false, c);
 });

@@ -12,6 +12,7 @@
  * kept as long as no document exists for it; if a document appears, the document wins.
  */
 import semver from 'semver';
+import { parseConstraint } from '../registry/versions.js';
 import { entryKey, type IndexEntry, type PackageDocument, type SearchIndexDelta } from './format.js';
 
 export interface BaseRevision {
@@ -177,14 +178,18 @@ export function isStrictSemver(v: string): boolean {
   return /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/.test(v) && semver.valid(v) !== null;
 }
 
-/** Lenient check of a Masterminds-style constraint (`||` OR; space or `,` AND; `=>`, `=<`, `~>`, x-ranges). */
+/**
+ * A constraint as the registry parses it (Masterminds syntax: `||` OR; space or `,` AND; `=>`, `~>`,
+ * x-ranges, hyphen ranges). Uses the registry's own parser so the indexer never admits what readers refuse.
+ */
 export function isConstraint(c: string): boolean {
   if (c.trim() === '') return true;
-  return c.split('||').every((group) => {
-    const g = group.replace(/,/g, ' ').replace(/=>/g, '>=').replace(/=</g, '<=').replace(/~>/g, '~').replace(/!=\s*\S+/g, '').trim();
-    if (g === '') return false;
-    return semver.validRange(g, { loose: true }) !== null;
-  });
+  try {
+    parseConstraint(c);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
