@@ -1,6 +1,28 @@
 import type { Command } from 'commander';
-import { notBuilt } from '../util.js';
+import { loadConfig } from '../../config.js';
+import { createLogger } from '../../log.js';
+import { openStore } from '../../storage/index.js';
+import { runIndexer } from '../../index/indexer.js';
+import { action } from '../util.js';
 
 export function register(program: Command): void {
-  notBuilt(program.command('index').description('build a new index revision from the published package documents').option('--storage <url>'), 'issue 5');
+  program
+    .command('index')
+    .description('build a new index revision from the published package documents (v2/packages/) and move cursor.json to it; a no-op when nothing changed')
+    .option('--storage <url>', 'object store: a path, file:// URL or s3://bucket/prefix (env PACKAGE_STORAGE_URL)')
+    .addHelpText('after', '\nExample:\n  package-storage index --storage ./data\n\nPrints: "indexed cursor <c>: N packages (+added ~updated -removed)" or "up to date at cursor <c>: N packages".')
+    .action(
+      action(async (o: { storage?: string }) => {
+        const cfg = loadConfig({ storage: o.storage });
+        const store = await openStore(cfg.storage, cfg);
+        try {
+          const r = await runIndexer(store, { logger: createLogger({ level: cfg.logLevel }) });
+          if (r.changed) process.stdout.write(`indexed cursor ${r.cursor}: ${r.total} packages (+${r.added} ~${r.updated} -${r.removed})${r.skipped ? `, ${r.skipped} invalid documents skipped` : ''}\n`);
+          else if (r.cursor) process.stdout.write(`up to date at cursor ${r.cursor}: ${r.total} packages${r.skipped ? `, ${r.skipped} invalid documents skipped` : ''}\n`);
+          else process.stdout.write('nothing to index: no package documents\n');
+        } finally {
+          await store.close?.();
+        }
+      }),
+    );
 }

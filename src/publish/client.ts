@@ -1,0 +1,61 @@
+/**
+ * Client side of the registry's HTTP publish endpoint (`POST /api/v1/packages`, bearer token): uploads the
+ * zip and its signature; the registry runs the same pipeline (publishZipFile) and answers with the outcome.
+ * Request: multipart/form-data with a `package` file part (the zip) and an optional `signature` part
+ * (armored text). Response 200/201: `{status, name, version, cursor?, ms}`; errors: `{code, message}`
+ * with the catalog's HTTP status.
+ */
+import { promises as fsp } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ERROR_CATALOG, PsError, type ErrorCode } from '../errors.js';
+import { buildZip } from '../package/build.js';
+import { signDetached } from '../signing/index.js';
+import type { PublishOutcome } from './index.js';
+
+export async function publishViaRegistry(
+  registry: string,
+  token: string | undefined,
+  arg: string,
+  opts: { signature?: string; signingKey?: { armored: string; passphrase?: string } } = {},
+): Promise<PublishOutcome> {
+  const st = await fsp.stat(arg).catch(() => undefined);
+  if (!st) throw new PsError('NOT_FOUND', `no such file or folder: ${arg}`);
+  let tmp: string | undefined;
+  try {
+    let zip = arg;
+    let signature: string | undefined;
+    if (st.isDirectory()) {
+      tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'ps-client-'));
+      zip = (await buildZip(arg, tmp)).file;
+      if (opts.signingKey) signature = await signDetached(zip, opts.signingKey.armored, opts.signingKey.passphrase);
+    } else {
+      signature = await fsp.readFile(opts.signature ?? `${zip}.sig`, 'utf8').catch((e: unknown) => {
+        if (opts.signature) throw new PsError('SIGNATURE_MISSING', `cannot read ${opts.signature}: ${(e as Error).message}`);
+        return undefined;
+      });
+    }
+    const form = new FormData();
+    form.append('package', new Blob([await fsp.readFile(zip)], { type: 'application/zip' }), path.basename(zip));
+    if (signature !== undefined) form.append('signature', new Blob([signature], { type: 'application/pgp-signature' }), `${path.basename(zip)}.sig`);
+    const url = new URL('/api/v1/packages', registry).toString();
+    const res = await fetch(url, { method: 'POST', body: form, headers: token ? { authorization: `Bearer ${token}` } : {} }).catch((e: unknown) => {
+      throw new PsError('STORAGE_UNAVAILABLE', `cannot reach ${url}: ${(e as Error).message}`);
+    });
+    const text = await res.text();
+    let body: Record<string, unknown> = {};
+    try {
+      body = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      /* not JSON */
+    }
+    if (!res.ok) {
+      const code = typeof body.code === 'string' && body.code in ERROR_CATALOG ? (body.code as ErrorCode) : 'PUBLISH_FAILED';
+      const msg = typeof body.message === 'string' ? body.message : `HTTP ${res.status}: ${text.slice(0, 200)}`;
+      throw new PsError(code, `(from ${registry}) ${msg}`, { data: body.data });
+    }
+    return body as unknown as PublishOutcome;
+  } finally {
+    if (tmp) await fsp.rm(tmp, { recursive: true, force: true });
+  }
+}

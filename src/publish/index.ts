@@ -1,0 +1,334 @@
+/**
+ * The publish pipeline (ARCHITECTURE.md): read safely → identity → validate → verify signature →
+ * write-once zip and .sig → static files → package document LAST → index → wait until visible.
+ *
+ * Every check happens before the first write, so refused input changes nothing. Every write is
+ * `putIfAbsent`; finding an object already there is fine when its bytes are ours (a retry after a crash),
+ * and `VERSION_EXISTS` when the zip differs. The document is written last: its presence is what makes a
+ * version published, so a crash at any step leaves either nothing visible or the complete version.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, promises as fsp } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import mime from 'mime-types';
+import { PsError, isPsError } from '../errors.js';
+import { silentLogger, type Logger } from '../log.js';
+import type { ObjectStore, ObjectInfo } from '../storage/types.js';
+import { KEYS, entryKey, type PackageDocument } from '../index/format.js';
+import { crashPoint } from '../index/crash.js';
+import { checkDocument } from '../index/revision.js';
+import { runIndexerDetailed, mapLimit } from '../index/indexer.js';
+import type { PackageSource } from '../package/source.js';
+import { openZip, checkPackageIdentity, type ZipLimits } from '../package/zip.js';
+import { buildZip } from '../package/build.js';
+import { deriveDocument } from '../package/document.js';
+import { validatePackage } from '../spec/index.js';
+import { signDetached, verifyDetached, type Keyring } from '../signing/index.js';
+
+export type PublishInput = { zip: string; signature?: string } | { dir: string };
+
+export interface PublishOptions {
+  /** Validate only what deriving a correct document needs (re-publishing old v1 packages). */
+  legacy?: boolean;
+  /** Do not verify the signature (tests, local development). A given signature is still stored. */
+  skipVerify?: boolean;
+  /** Trusted public keys; required unless skipVerify. */
+  keyring?: Keyring;
+  /** Sign a folder input's built zip with this key. */
+  signingKey?: { armored: string; passphrase?: string };
+  /** Return only once the current index revision contains the package (default true). */
+  wait?: boolean;
+  /** Run the indexer at all (default true). `migrate` turns it off and indexes once at the end. */
+  index?: boolean;
+  logger?: Logger;
+  zipLimits?: Partial<ZipLimits>;
+  signal?: AbortSignal;
+}
+
+export type PublishStatus = 'published' | 'already-published';
+
+export interface PublishOutcome {
+  status: PublishStatus;
+  name: string;
+  version: string;
+  /** The cursor of a revision containing the package (when the indexer ran). */
+  cursor?: string;
+  ms: number;
+}
+
+/** Static files extracted to artifacts/static/{n}-{v}/ (served by /package/{n}/{v}/{path}). */
+export function isStaticPath(p: string): boolean {
+  return p.startsWith('img/') || p.startsWith('docs/') || ['manifest.yml', 'changelog.yml', 'LICENSE.txt', 'NOTICE.txt'].includes(p);
+}
+
+/** Publish a zip (with its signature: the given path, or `<zip>.sig` beside it) or a folder (built first). */
+export async function publishPackage(store: ObjectStore, input: PublishInput, opts: PublishOptions = {}): Promise<PublishOutcome> {
+  const t0 = performance.now();
+  if ('dir' in input) {
+    const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'ps-publish-'));
+    try {
+      const built = await buildZip(input.dir, tmp);
+      const signature = opts.signingKey ? await signDetached(built.file, opts.signingKey.armored, opts.signingKey.passphrase) : undefined;
+      return await publishZipFile(store, built.file, signature, opts, t0);
+    } finally {
+      await fsp.rm(tmp, { recursive: true, force: true });
+    }
+  }
+  let signature: string | undefined;
+  const sigPath = input.signature ?? `${input.zip}.sig`;
+  try {
+    signature = await fsp.readFile(sigPath, 'utf8');
+  } catch (e) {
+    if (input.signature !== undefined) throw new PsError('SIGNATURE_MISSING', `cannot read ${input.signature}: ${(e as Error).message}`);
+  }
+  return publishZipFile(store, input.zip, signature, opts, t0);
+}
+
+/**
+ * Publish an already-received zip file with its armored signature text (if any). This is what the
+ * registry's HTTP publish endpoint calls after spooling the upload to a temp file.
+ */
+export async function publishZipFile(store: ObjectStore, zipFile: string, signature: string | undefined, opts: PublishOptions = {}, t0 = performance.now()): Promise<PublishOutcome> {
+  const log = opts.logger ?? silentLogger;
+  const signal = opts.signal;
+
+  // 1. read safely (every entry is decompressed once, so bombs and size lies are caught before any write)
+  const src = await openZip(zipFile, opts.zipLimits);
+  let name: string;
+  let version: string;
+  let doc: PackageDocument;
+  let docBytes: string;
+  let statics: string[];
+  try {
+    await drainEntries(src);
+    ({ name, version } = await checkPackageIdentity(src));
+
+    // 2. validate
+    const v = await validatePackage(src, { legacy: opts.legacy === true });
+    if (!v.valid) {
+      const first = v.errors.slice(0, 3).map((e) => `${e.file ? `${e.file}${e.line ? `:${e.line}` : ''}: ` : ''}${e.message}`).join('; ');
+      throw new PsError('SPEC_INVALID', `${name}-${version}: ${v.errors.length} error(s): ${first}${v.errors.length > 3 ? '; ...' : ''}`, { data: v.errors });
+    }
+
+    // 3. signature
+    if (signature !== undefined && !/-----BEGIN PGP SIGNATURE-----/.test(signature)) {
+      throw new PsError('SIGNATURE_MALFORMED', `${name}-${version}: not an ASCII-armored signature`);
+    }
+    if (!opts.skipVerify) {
+      if (signature === undefined) throw new PsError('SIGNATURE_MISSING', `${name}-${version}: no signature (give --signature or put ${path.basename(zipFile)}.sig beside the zip)`);
+      if (!opts.keyring) throw new PsError('SIGNATURE_UNKNOWN_KEY', 'no trusted keys configured (--trusted-keys or PACKAGE_STORAGE_TRUSTED_KEYS), or use --skip-verify');
+      await verifyDetached(zipFile, signature, opts.keyring);
+    }
+
+    // 4. the document (derived and checked now, written last)
+    doc = await deriveDocument(src);
+    if (doc.name !== name || doc.version !== version) throw new PsError('PACKAGE_NAME_MISMATCH', `document says ${doc.name}-${doc.version}, zip is ${name}-${version}`);
+    if (signature !== undefined && doc.signature_path === undefined) doc = withSignaturePath(doc);
+    docBytes = JSON.stringify(doc);
+    try {
+      checkDocument(docBytes, { name, version });
+    } catch (e) {
+      throw new PsError('MANIFEST_INVALID', `${name}-${version}: ${(e as Error).message}`);
+    }
+    statics = src.entries().filter((e) => e.type === 'file' && isStaticPath(e.path)).map((e) => e.path);
+  } catch (e) {
+    await src.close();
+    throw e;
+  }
+
+  const key = `${name}-${version}`;
+  try {
+    crashPoint('validated');
+    const local = await hashFile(zipFile);
+
+    // Already published? (the document exists): same zip bytes = no-op success, different = refused.
+    const existingDoc = await store.head(KEYS.document(name, version), { signal });
+    if (existingDoc) {
+      if (!(await sameAsStored(store, KEYS.zip(name, version), local, signal))) {
+        throw new PsError('VERSION_EXISTS', `${key} is already published with different bytes; publish a new version`);
+      }
+      log.info({ package: key }, 'publish: already published');
+      return await finish(store, 'already-published', name, version, opts, t0);
+    }
+
+    // 5. the zip, write-once
+    try {
+      await store.putIfAbsent(KEYS.zip(name, version), createReadStream(zipFile), { contentType: 'application/zip', signal });
+    } catch (e) {
+      if (!isPsError(e, 'STORAGE_PRECONDITION_FAILED')) throw e;
+      if (!(await sameAsStored(store, KEYS.zip(name, version), local, signal))) {
+        throw new PsError('VERSION_EXISTS', `${key}: a different zip is already stored for this version`);
+      }
+      log.debug({ package: key }, 'publish: zip already stored (same bytes), continuing');
+    }
+    crashPoint('zip');
+
+    // 6. the signature
+    if (signature !== undefined) await putSignature(store, name, version, signature, opts, log);
+    crashPoint('sig');
+
+    // 7. static files
+    let n = 0;
+    await mapLimit(statics, 8, async (rel) => {
+      await putStatic(store, src, KEYS.staticFile(name, version, rel), rel, signal);
+      if (n++ === 0) crashPoint('static-first');
+    });
+    crashPoint('static');
+
+    // 8. the document, last. Its objects must still be there (a gc with a too-short grace could race us).
+    if (!(await store.head(KEYS.zip(name, version), { signal }))) {
+      throw new PsError('PUBLISH_FAILED', `${KEYS.zip(name, version)} vanished before the document was written (gc?); publish again`);
+    }
+    let status: PublishStatus = 'published';
+    try {
+      await store.putIfAbsent(KEYS.document(name, version), docBytes, { contentType: 'application/json', signal });
+    } catch (e) {
+      if (!isPsError(e, 'STORAGE_PRECONDITION_FAILED')) throw e;
+      status = 'already-published'; // a concurrent publish of the same bytes won
+    }
+    crashPoint('document');
+    log.info({ package: key, status }, 'publish: package written');
+    return await finish(store, status, name, version, opts, t0);
+  } finally {
+    await src.close();
+  }
+}
+
+/** Run the indexer and, when waiting, make sure the resulting current revision holds the package. */
+async function finish(store: ObjectStore, status: PublishStatus, name: string, version: string, opts: PublishOptions, t0: number): Promise<PublishOutcome> {
+  const log = opts.logger ?? silentLogger;
+  const out: PublishOutcome = { status, name, version, ms: 0 };
+  if (opts.index !== false) {
+    const wait = opts.wait !== false;
+    const key = entryKey({ name, version });
+    for (let i = 0; ; i++) {
+      try {
+        const r = await runIndexerDetailed(store, { logger: log, maxRetries: wait ? undefined : 0, signal: opts.signal });
+        if (r.keys.has(key)) {
+          out.cursor = r.cursor;
+          break;
+        }
+        if (!wait) break;
+        if (i >= 2) throw new PsError('PUBLISH_TIMEOUT', `${key}: the index does not contain it after ${i + 1} indexer runs (is its document valid?)`);
+      } catch (e) {
+        if (!wait && isPsError(e, 'INDEX_CONFLICT')) {
+          log.info({ package: key }, 'publish: index busy; another indexer run will pick the package up');
+          break;
+        }
+        throw e;
+      }
+    }
+  }
+  out.ms = Math.round(performance.now() - t0);
+  return out;
+}
+
+function withSignaturePath(doc: PackageDocument): PackageDocument {
+  const sig = `/epr/${doc.name}/${doc.name}-${doc.version}.zip.sig`;
+  if (!('path' in doc)) return { ...doc, signature_path: sig };
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(doc)) {
+    out[k] = v;
+    if (k === 'path') out.signature_path = sig;
+  }
+  return out as PackageDocument;
+}
+
+async function putSignature(store: ObjectStore, name: string, version: string, signature: string, opts: PublishOptions, log: Logger): Promise<void> {
+  const key = KEYS.sig(name, version);
+  try {
+    await store.putIfAbsent(key, signature, { contentType: 'application/pgp-signature', signal: opts.signal });
+    return;
+  } catch (e) {
+    if (!isPsError(e, 'STORAGE_PRECONDITION_FAILED')) throw e;
+  }
+  const stored = await readText(store, key, opts.signal);
+  if (stored === signature) return;
+  // Another signature for the same zip bytes (signatures are not deterministic): keep the stored one if it
+  // verifies; replace it only if it does not (it came from an unverified, never-completed attempt).
+  if (opts.keyring && !opts.skipVerify) {
+    try {
+      const zipBody = (await store.get(KEYS.zip(name, version), { signal: opts.signal })).body;
+      await verifyDetached(zipBody as Readable, stored, opts.keyring);
+      log.debug({ key }, 'publish: a valid signature is already stored; keeping it');
+      return;
+    } catch {
+      log.warn({ key }, 'publish: replacing an unverifiable signature left by an unfinished publish');
+      await store.put(key, signature, { contentType: 'application/pgp-signature', signal: opts.signal });
+      return;
+    }
+  }
+  log.debug({ key }, 'publish: a signature is already stored; keeping it');
+}
+
+async function putStatic(store: ObjectStore, src: PackageSource, key: string, rel: string, signal?: AbortSignal): Promise<void> {
+  const contentType = contentTypeFor(rel);
+  try {
+    await store.putIfAbsent(key, (await src.openStream(rel)) as Readable, { contentType, signal });
+    return;
+  } catch (e) {
+    if (!isPsError(e, 'STORAGE_PRECONDITION_FAILED')) throw e;
+  }
+  const local = await hashStream((await src.openStream(rel)) as Readable);
+  if (await sameAsStored(store, key, local, signal)) return;
+  // Left over from an earlier, different and never-published zip (its document was never written): replace.
+  await store.put(key, (await src.openStream(rel)) as Readable, { contentType, signal });
+}
+
+export function contentTypeFor(rel: string): string {
+  const ext = path.extname(rel).toLowerCase();
+  if (ext === '.md') return 'text/markdown; charset=utf-8';
+  if (ext === '.yml' || ext === '.yaml') return 'text/yaml; charset=UTF-8';
+  return mime.lookup(rel) || 'application/octet-stream';
+}
+
+interface Digest {
+  size: number;
+  sha256: string;
+  md5: string;
+}
+
+async function hashStream(s: NodeJS.ReadableStream): Promise<Digest> {
+  const a = createHash('sha256');
+  const b = createHash('md5');
+  let size = 0;
+  for await (const c of s) {
+    const buf = typeof c === 'string' ? Buffer.from(c) : (c as Buffer);
+    a.update(buf);
+    b.update(buf);
+    size += buf.length;
+  }
+  return { size, sha256: a.digest('hex'), md5: b.digest('hex') };
+}
+
+const hashFile = (f: string): Promise<Digest> => hashStream(createReadStream(f));
+
+/** True if the stored object has exactly these bytes: size, then etag (content hash), then a full compare. */
+async function sameAsStored(store: ObjectStore, key: string, local: Digest, signal?: AbortSignal): Promise<boolean> {
+  const info: ObjectInfo | undefined = await store.head(key, { signal });
+  if (!info) return false;
+  if (info.size !== local.size) return false;
+  const etag = info.etag.replace(/^(W\/)?"|"$/g, '').replace(/^(sha256|md5)[:-]/, '');
+  if (etag === local.sha256 || etag === local.md5) return true;
+  const remote = await hashStream((await store.get(key, { signal })).body);
+  return remote.sha256 === local.sha256;
+}
+
+async function readText(store: ObjectStore, key: string, signal?: AbortSignal): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of (await store.get(key, { signal })).body) chunks.push(Buffer.from(c as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Decompress every file once and discard it: the safe reader's limits fire here, before any write. */
+async function drainEntries(src: PackageSource): Promise<void> {
+  for (const e of src.entries()) {
+    if (e.type !== 'file') continue;
+    const s = await src.openStream(e.path);
+    for await (const _ of s) {
+      /* discard */
+    }
+  }
+}
