@@ -257,6 +257,12 @@ test('narrow screen: readable without horizontal scrolling; no external requests
   const o2 = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(o2 <= 0, `package page ${name} overflows a 375px screen by ${o2}px`);
   await page.screenshot({ path: path.join(RESULTS, 'ui-package-narrow.png') });
+  // unknown package and unknown page: a clear message, not a blank page
+  await page.goto(`${base}/app/packages/no_such_package`);
+  await page.waitForSelector('h1');
+  assert.equal((await page.textContent('h1'))?.trim(), 'Package not found');
+  await page.goto(`${base}/app/nowhere`);
+  assert.equal((await page.textContent('h1'))?.trim(), 'Page not found');
   await page.close();
   assert.deepEqual(external, [], 'the UI made requests to other origins');
 });

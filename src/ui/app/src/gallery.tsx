@@ -18,13 +18,6 @@ function filtersOf(q: URLSearchParams): Filters {
   };
 }
 
-/** Every whitespace-separated term must occur in the name, title or description. */
-export function matches(item: SearchItem, terms: string[]): boolean {
-  if (terms.length === 0) return true;
-  const hay = `${item.name} ${item.title ?? ''} ${item.description}`.toLowerCase();
-  return terms.every((t) => hay.includes(t));
-}
-
 interface CatNode extends Category {
   children: Category[];
 }
@@ -68,12 +61,18 @@ export function Gallery({ loc }: { loc: Loc }) {
   };
 
   const terms = useMemo(() => text.toLowerCase().split(/\s+/).filter(Boolean), [text]);
-  const filtered = useMemo(() => {
+  // Sorted once per result set, with the lower-cased search text precomputed; each keystroke is one linear scan.
+  const sorted = useMemo(() => {
     if (results.state !== 'ok') return [];
+    const collator = new Intl.Collator('en', { sensitivity: 'base' });
     return results.value
-      .filter((it) => matches(it, terms))
-      .sort((a, b) => (a.title ?? a.name).localeCompare(b.title ?? b.name, 'en', { sensitivity: 'base' }) || a.name.localeCompare(b.name));
-  }, [results, terms]);
+      .map((item) => ({ item, hay: `${item.name} ${item.title ?? ''} ${item.description}`.toLowerCase() }))
+      .sort((a, b) => collator.compare(a.item.title ?? a.item.name, b.item.title ?? b.item.name) || (a.item.name < b.item.name ? -1 : 1));
+  }, [results]);
+  const filtered = useMemo(
+    () => (terms.length === 0 ? sorted.map((x) => x.item) : sorted.filter((x) => terms.every((t) => x.hay.includes(t))).map((x) => x.item)),
+    [sorted, terms],
+  );
   const pages = Math.max(1, Math.ceil(filtered.length / PAGE_SIZE));
   const shown = filtered.slice((Math.min(page, pages) - 1) * PAGE_SIZE, Math.min(page, pages) * PAGE_SIZE);
 
