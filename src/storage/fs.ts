@@ -14,9 +14,8 @@
  * never a partial object under its key.
  *
  * Cross-process correctness: `putIfAbsent` relies on `link(2)` failing with EEXIST, which is atomic. `put`,
- * `putIfMatch` and `delete` take a per-key lock file, created atomically by linking a fully written candidate
- * file (so a lock file is never seen half-written). A lock whose holder process is dead (same host) or that is
- * older than `staleLockMs` is taken over; the takeover itself is serialised by an O_EXCL marker named after
+ * `putIfMatch` and `delete` take a per-key lock file, created with O_EXCL and holding {pid, host, nonce, time}.
+ * A lock whose holder process is dead (same host) or that is older than `staleLockMs` is taken over; the takeover itself is serialised by an O_EXCL marker named after
  * the dead lock's random nonce, so two processes can never both remove a lock, and a live lock is never removed.
  *
  * ETags: the sidecar records the etag together with the file identity (inode, size, mtime ns, ctime ns) as
@@ -659,37 +658,45 @@ export class FsStore implements ObjectStore {
   private async lockFile(key: string): Promise<() => Promise<void>> {
     const lp = this.lockPath(key);
     const nonce = randomBytes(16).toString('hex');
-    const cand = path.join(this.lockDir, `${process.pid}-${nonce}.cand`);
     const content = JSON.stringify({ pid: process.pid, host: HOST, nonce, time: Date.now(), key });
-    await fsp.writeFile(cand, content).catch(async (e) => {
-      if (errCode(e) !== 'ENOENT') throw unavailable('lock', key, e);
-      await fsp.mkdir(this.lockDir, { recursive: true });
-      await fsp.writeFile(cand, content);
-    });
-    try {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await fsp.link(cand, lp);
-          heldNonces.add(nonce);
-          break;
-        } catch (e) {
-          if (errCode(e) !== 'EEXIST') throw unavailable('lock', key, e);
-        }
-        const holder = await readLock(lp);
-        if (holder && this.isStale(holder)) {
-          await this.takeOver(lp, holder.tag);
+    let ino: number | bigint = -1;
+    for (let attempt = 0; ; attempt++) {
+      let fh: FileHandle | undefined;
+      try {
+        // O_EXCL create. Until the content is written a reader sees an empty lock, which it treats as live
+        // unless it is older than staleLockMs (a holder killed in that instant).
+        fh = await fsp.open(lp, 'wx');
+      } catch (e) {
+        const c = errCode(e);
+        if (c === 'ENOENT') {
+          await fsp.mkdir(this.lockDir, { recursive: true });
           continue;
         }
-        const wait = Math.min(50, 1 + attempt * 2);
-        await sleep(wait / 2 + Math.random() * wait);
+        if (c !== 'EEXIST') throw unavailable('lock', key, e);
       }
-    } finally {
-      await fsp.unlink(cand).catch(() => {});
+      if (fh) {
+        try {
+          heldNonces.add(nonce);
+          await writeAll(fh, Buffer.from(content));
+          ino = (await fh.stat()).ino;
+        } finally {
+          await fh.close().catch(() => {});
+        }
+        break;
+      }
+      const holder = await readLock(lp);
+      if (holder && this.isStale(holder)) {
+        await this.takeOver(lp, holder.tag);
+        continue;
+      }
+      const wait = Math.min(50, 1 + attempt * 2);
+      await sleep(wait / 2 + Math.random() * wait);
     }
     return async () => {
       heldNonces.delete(nonce);
-      const cur = await readLock(lp);
-      if (cur?.nonce === nonce) await fsp.unlink(lp).catch(() => {});
+      // Remove the lock only if it is still ours (it could have been taken over after staleLockMs).
+      const st = await fsp.lstat(lp).catch(() => undefined);
+      if (st && st.ino === ino) await fsp.unlink(lp).catch(() => {});
     };
   }
 
