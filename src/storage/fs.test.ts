@@ -328,6 +328,18 @@ describe('fs: layout', () => {
     assert.deepEqual(tmp, [], 'failed writes leave no temp files');
   });
 
+  it('a symlink at a key is not an object (no escaping the root through links)', async () => {
+    const outside = await tmpDir('outside');
+    await fsp.writeFile(path.join(outside, 'secret'), 'secret');
+    await fsp.mkdir(path.join(root, 'links'), { recursive: true });
+    await fsp.symlink(path.join(outside, 'secret'), path.join(root, 'links', 'secret'));
+    assert.equal(await store.head('links/secret'), undefined);
+    await rejectsWithCode(store.get('links/secret'), 'STORAGE_NOT_FOUND');
+    assert.deepEqual((await store.list('links/')).objects, []);
+    await fsp.rm(path.join(root, 'links'), { recursive: true, force: true });
+    await fsp.rm(outside, { recursive: true, force: true });
+  });
+
   it('a segment too long for the filesystem is STORAGE_KEY_INVALID', async () => {
     await rejectsWithCode(store.put(`long/${'x'.repeat(300)}`, 'y'), 'STORAGE_KEY_INVALID');
   });

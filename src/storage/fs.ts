@@ -45,6 +45,8 @@ export interface FsStoreOptions {
 }
 
 const HOST = os.hostname();
+/** Short host tag in temp file names, so a sweep only judges writers on this host by their pid. */
+const HOST_TAG = createHash('sha256').update(HOST).digest('hex').slice(0, 8);
 /** Nonces of the lock files this process currently holds (to tell our locks from a dead namesake's). */
 const heldNonces = new Set<string>();
 
@@ -163,7 +165,7 @@ export class FsStore implements ObjectStore {
   }
 
   private tempName(ext = 'tmp'): string {
-    return path.join(this.tmpDir, `${process.pid}-${randomBytes(8).toString('hex')}.${ext}`);
+    return path.join(this.tmpDir, `${process.pid}-${HOST_TAG}-${randomBytes(8).toString('hex')}.${ext}`);
   }
 
   // ---------------------------------------------------------------------------------------------- reads
@@ -205,7 +207,7 @@ export class FsStore implements ObjectStore {
     opts.signal?.throwIfAborted();
     let st: BigIntStats;
     try {
-      st = await fsp.stat(p, { bigint: true });
+      st = await fsp.lstat(p, { bigint: true });
     } catch (e) {
       if (['ENOENT', 'ENOTDIR'].includes(errCode(e) ?? '')) return undefined;
       if (errCode(e) === 'ENAMETOOLONG') throw new PsError('STORAGE_KEY_INVALID', `${JSON.stringify(key)}: too long for the filesystem`);
@@ -410,10 +412,11 @@ export class FsStore implements ObjectStore {
   private async openObject(key: string, p: string): Promise<FileHandle | undefined> {
     let fh: FileHandle;
     try {
-      fh = await fsp.open(p, fsc.O_RDONLY);
+      // O_NOFOLLOW: a symlink at the key is not an object (list skips symlinks too).
+      fh = await fsp.open(p, fsc.O_RDONLY | fsc.O_NOFOLLOW);
     } catch (e) {
       const c = errCode(e);
-      if (c === 'ENOENT' || c === 'ENOTDIR' || c === 'EISDIR') return undefined;
+      if (c === 'ENOENT' || c === 'ENOTDIR' || c === 'EISDIR' || c === 'ELOOP') return undefined;
       if (c === 'ENAMETOOLONG') throw new PsError('STORAGE_KEY_INVALID', `${JSON.stringify(key)}: too long for the filesystem`);
       throw unavailable('open', key, e);
     }
@@ -616,7 +619,8 @@ export class FsStore implements ObjectStore {
       for (const n of names) {
         if (n.endsWith('.lock')) continue; // lock files are recovered by lock() itself
         const full = path.join(dir, n);
-        const pid = Number(n.split('-')[0]);
+        const [pidPart, hostPart] = n.split('-');
+        const pid = hostPart === HOST_TAG ? Number(pidPart) : NaN;
         const st = await fsp.stat(full).catch(() => undefined);
         if (!st) continue;
         const deadWriter = dir === this.tmpDir && Number.isInteger(pid) && pid > 0 && pid !== process.pid && !pidAlive(pid);
