@@ -48,6 +48,10 @@ export async function validatePackage(src: PackageSource, opts: ValidateOptions 
   ctx.mode = opts.mode ?? 'legacy-publish';
   ctx.warningsAsErrors = opts.warningsAsErrors ?? false;
 
+  if (ctx.mode === 'source' && /\.zip$/i.test(src.origin)) {
+    ctx.error('SPEC_UNREADABLE', 'zip files are only supported in LegacyMode or BuildMode');
+    return finish(ctx);
+  }
   // 1. root manifest essentials
   if (!ctx.hasFile('manifest.yml')) {
     ctx.error('SPEC_MANIFEST', `no package manifest file found at ${ctx.filePath('manifest.yml')}`, 'manifest.yml');
@@ -95,8 +99,10 @@ export async function validatePackage(src: PackageSource, opts: ValidateOptions 
     ctx.error('SPEC_TYPE', `package type "content" is not supported by format_version ${fv} (needs 3.3.0 or later)`, 'manifest.yml');
     return finish(ctx);
   }
-  if (ctx.type === 'content' && ctx.version.lt('3.3.1') && isGA) {
-    ctx.fileError('SPEC_TYPE', 'manifest.yml', `content packages are in beta in format_version ${fv} and cannot be used in GA packages`);
+  if (ctx.type === 'content' && ctx.version.lt('3.3.1')) {
+    // the content type is `release: beta` before 3.3.1
+    if (isGA) ctx.error('SPEC_TYPE', `spec for [${ctx.root}] defines beta features which can't be enabled for packages with a stable semantic version`, 'manifest.yml');
+    else ctx.error('PSR00002', `Warning: package with non-stable semantic version and active beta features (enabled in [${ctx.root}]) can't be released as stable version. (PSR00002)`, 'manifest.yml');
   }
 
   // 2. tree walk (structure, media types, content schemas)

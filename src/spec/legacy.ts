@@ -49,7 +49,7 @@ export async function validateLegacyPublish(src: PackageSource): Promise<Validat
     list.forEach((img, i) => {
       const srcPath = (img as { src?: unknown } | null)?.src;
       if (typeof srcPath !== 'string') return;
-      const rel = srcPath.replace(/^\/+/, '');
+      const rel = srcPath.split('/').filter((x) => x && x !== '.').join('/');
       if (!ctx.hasFile(rel)) err(`file "${ctx.filePath('manifest.yml')}" is invalid: field ${base}${key}.${i}.src: relative path is invalid, target doesn't exist or it exceeds the file size limit`, 'manifest.yml', doc.lineOf([...(base ? base.slice(0, -1).split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s)) : []), key, i, 'src']));
     });
   };

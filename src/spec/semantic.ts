@@ -464,6 +464,85 @@ function legacyVis(panel: Obj): { title: string; visType: string; editor: string
   return r;
 }
 
+function parseMaybe(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  try {
+    return JSON.parse(v);
+  } catch {
+    return undefined;
+  }
+}
+
+function hasFilters(v: unknown): boolean {
+  return Array.isArray(v) && v.length > 0;
+}
+
+function queryText(q: unknown): string {
+  if (typeof q === 'string') return q.trim();
+  if (isObj(q)) return typeof q.query === 'string' ? q.query.trim() : isObj(q.query) ? JSON.stringify(q.query) : '';
+  return '';
+}
+
+/** KibanaFilterPresent (>= 3.0): a dashboard filters its data itself or in every by-value panel. */
+async function kibanaFilterPresent(ctx: Ctx): Promise<void> {
+  if (ctx.version.lt('3.0.0')) return;
+  for (const f of ctx.filesUnder('kibana/dashboard').filter((x) => x.endsWith('.json'))) {
+    const d = await ctx.value(f);
+    if (!isObj(d)) continue;
+    const attrs = isObj(d.attributes) ? d.attributes : {};
+    const meta = isObj(attrs.kibanaSavedObjectMeta) ? attrs.kibanaSavedObjectMeta : {};
+    const ss = parseMaybe(meta.searchSourceJSON);
+    const search = isObj(ss) ? ss : {};
+    if (hasFilters(search.filter)) continue;
+    const panels = asObjs(parseMaybe(attrs.panelsJSON));
+    const byValue = panels.filter((p) => isObj(p.embeddableConfig) && (isObj(p.embeddableConfig.attributes) || isObj(p.embeddableConfig.savedVis)));
+    const panelFiltered = (p: Obj): boolean => {
+      const ec = p.embeddableConfig as Obj;
+      const sv = isObj(ec.savedVis) ? ec.savedVis : undefined;
+      if (sv) {
+        const data = isObj(sv.data) ? sv.data : {};
+        const sso = isObj(data.searchSource) ? data.searchSource : {};
+        if (hasFilters(sso.filter)) return true;
+        const params = isObj(sv.params) ? sv.params : {};
+        if (typeof params.filter === 'string' || isObj(params.filter)) return queryText(params.filter) !== '';
+        return sv.type === 'markdown' || sv.type === 'input_control_vis';
+      }
+      const a = ec.attributes as Obj;
+      const st = isObj(a.state) ? a.state : {};
+      if (hasFilters(st.filters)) return true;
+      const mss = isObj(a.kibanaSavedObjectMeta) ? parseMaybe(a.kibanaSavedObjectMeta.searchSourceJSON) : undefined;
+      if (isObj(mss) && hasFilters(mss.filter)) return true;
+      return a.mapStateJSON !== undefined || a.layerListJSON !== undefined; // maps carry their own layers
+    };
+    if (byValue.length > 0 && byValue.every(panelFiltered)) continue;
+    const title = String(attrs.title ?? d.id ?? '');
+    if (queryText(search.query) !== '') ctx.fileError('SVR00001', f, `dashboard "${title}" has a query but no filter: saved query found, but no filter (SVR00001)`);
+    else ctx.fileError('SVR00002', f, `dashboard "${title}" does not have a filter: no filter found (SVR00002)`);
+  }
+}
+
+function deploymentModesRule(ctx: Ctx): void {
+  if (ctx.type !== 'integration') return;
+  for (const pt of asObjs(ctx.manifest.policy_templates)) {
+    const dm = isObj(pt.deployment_modes) ? pt.deployment_modes : undefined;
+    if (!dm) continue;
+    const enabled = new Set<string>();
+    if (!isObj(dm.default) || dm.default.enabled !== false) enabled.add('default');
+    if (isObj(dm.agentless) && dm.agentless.enabled === true) enabled.add('agentless');
+    const inputs = asObjs(pt.inputs);
+    for (const inp of inputs) {
+      for (const mode of asArr(inp.deployment_modes).map(String)) {
+        if (!enabled.has(mode)) ctx.fileError('SPEC_POLICY', 'manifest.yml', `input "${String(inp.type ?? inp.package)}" in policy template "${String(pt.name)}" lists deployment mode "${mode}" which is not enabled in the policy template`);
+      }
+    }
+    if (!inputs.length) continue;
+    for (const mode of enabled) {
+      const supported = inputs.some((i) => !Array.isArray(i.deployment_modes) || i.deployment_modes.map(String).includes(mode));
+      if (!supported) ctx.fileError('SPEC_POLICY', 'manifest.yml', `policy template "${String(pt.name)}" enables deployment mode "${mode}" but no input supports it`);
+    }
+  }
+}
+
 async function tagDuplicates(ctx: Ctx): Promise<void> {
   const tags = await ctx.value('kibana/tags.yml');
   const seen = new Set<string>();
@@ -815,7 +894,9 @@ export async function runSemanticRules(ctx: Ctx): Promise<void> {
     ['Fields', fieldsRules],
     ['DataStreams', dataStreamRules],
     ['Kibana', kibanaRules],
+    ['KibanaFilterPresent', kibanaFilterPresent],
     ['KibanaTagDuplicates', tagDuplicates],
+    ['DeploymentModes', deploymentModesRule],
     ['Pipelines', pipelineRules],
     ['StaticHandlebarsFiles', staticHandlebars],
     ['TemplatePaths', inputTemplateChecks],

@@ -212,6 +212,10 @@ async function walkFolder(ctx: Ctx, spec: Item, dir: string, pkgName: string): P
     let name = child.name;
     const isLink = child.type === 'file' && name.endsWith('.link');
     if (isLink) {
+      if (/\.zip$/i.test(ctx.src.origin)) {
+        ctx.error('SPEC_NOT_ALLOWED', `file "${ctx.filePath(child.path)}" is invalid: linked files are not supported in this filesystem`, child.path);
+        continue;
+      }
       if (ctx.mode === 'build') {
         ctx.error('SPEC_BUILD', `file "${ctx.filePath(child.path)}" is invalid: .link files are not allowed in built packages`, child.path);
         continue;
