@@ -154,9 +154,11 @@ export async function publishZipFile(store: ObjectStore, zipFile: string, signat
     }
 
     // 5. the zip, write-once
+    const zipStream = createReadStream(zipFile);
     try {
-      await store.putIfAbsent(KEYS.zip(name, version), createReadStream(zipFile), { contentType: 'application/zip', signal });
+      await store.putIfAbsent(KEYS.zip(name, version), zipStream, { contentType: 'application/zip', signal });
     } catch (e) {
+      zipStream.destroy();
       if (!isPsError(e, 'STORAGE_PRECONDITION_FAILED')) throw e;
       if (!(await sameAsStored(store, KEYS.zip(name, version), local, signal))) {
         throw new PsError('VERSION_EXISTS', `${key}: a different zip is already stored for this version`);
@@ -265,10 +267,12 @@ async function putSignature(store: ObjectStore, name: string, version: string, s
 
 async function putStatic(store: ObjectStore, src: PackageSource, key: string, rel: string, signal?: AbortSignal): Promise<void> {
   const contentType = contentTypeFor(rel);
+  const body = (await src.openStream(rel)) as Readable;
   try {
-    await store.putIfAbsent(key, (await src.openStream(rel)) as Readable, { contentType, signal });
+    await store.putIfAbsent(key, body, { contentType, signal });
     return;
   } catch (e) {
+    body.destroy();
     if (!isPsError(e, 'STORAGE_PRECONDITION_FAILED')) throw e;
   }
   const local = await hashStream((await src.openStream(rel)) as Readable);
