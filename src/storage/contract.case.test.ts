@@ -20,7 +20,7 @@ export interface StoreContractOptions {
   name: string;
   /** Open a store to test. Called once per test group (a handful of times per run). */
   open: () => Promise<ObjectStore>;
-  /** Tear down a store returned by `open` (delete its temp dir / bucket prefix). `close()` is called first if present. */
+  /** Tear down a store returned by `open` (delete its temp dir / bucket prefix). Called before `store.close()`. */
   cleanup?: (store: ObjectStore) => Promise<void>;
   /** A reason to skip the whole suite (e.g. 'no S3 endpoint configured'), or false/undefined to run it. */
   skip?: string | false;
@@ -119,8 +119,11 @@ export function runStoreContract(opts: StoreContractOptions): void {
     });
     after(async () => {
       if (!store) return;
-      await store.close?.();
-      await opts.cleanup?.(store);
+      try {
+        await opts.cleanup?.(store);
+      } finally {
+        await store.close?.();
+      }
     });
     return {
       store: () => {
