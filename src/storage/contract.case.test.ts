@@ -13,6 +13,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { createHash, randomBytes } from 'node:crypto';
+import fc from 'fast-check';
 import type { ObjectStore, ObjectInfo, ByteRange } from './types.js';
 
 export interface StoreContractOptions {
@@ -35,6 +36,8 @@ export interface StoreContractOptions {
   listingKeys?: number;
   /** Concurrency for the in-process races. Default 16. */
   raceWidth?: number;
+  /** Random key sets checked against a reference listing (property test). Default 12. */
+  listingPropertyRuns?: number;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -109,6 +112,7 @@ export function runStoreContract(opts: StoreContractOptions): void {
   const largeBytes = opts.largeObjectBytes ?? 5 * 1024 * 1024;
   const listingKeys = opts.listingKeys ?? 1100;
   const raceWidth = opts.raceWidth ?? 16;
+  const propertyRuns = opts.listingPropertyRuns ?? 12;
 
   /** Register before/after hooks that open and dispose a store for the enclosing describe. */
   function withStore(): { store: () => ObjectStore; p: (name: string) => string } {
@@ -469,6 +473,61 @@ export function runStoreContract(opts: StoreContractOptions): void {
         assert.ok(!l.prefixes.includes(root() + 'zz/'));
         const flat = await store().list(root() + 'zz');
         assert.deepEqual(flat.objects, []);
+      });
+    });
+
+    describe('listing matches a reference model (property test)', () => {
+      const { store, p } = withStore();
+      // Segments from a small alphabet with characters that sort around '/' ('-' '.' < '/' < '0' 'a' 'é').
+      const seg = fc.stringMatching(/^[a-c0é.-]{1,3}$/).filter((x) => x !== '.' && x !== '..');
+      const keyArb = fc.array(seg, { minLength: 1, maxLength: 3 }).map((a) => a.join('/'));
+      const utf8 = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+      function reference(keys: string[], prefix: string, delimiter?: string): { objects: string[]; prefixes: string[] } {
+        const objects: string[] = [];
+        const prefixes = new Set<string>();
+        for (const k of keys) {
+          if (!k.startsWith(prefix)) continue;
+          const i = delimiter ? k.indexOf(delimiter, prefix.length) : -1;
+          if (i >= 0) prefixes.add(k.slice(0, i + delimiter!.length));
+          else objects.push(k);
+        }
+        return { objects: objects.sort(utf8), prefixes: [...prefixes].sort(utf8) };
+      }
+
+      it(`${propertyRuns} random key sets: every prefix of every key, with and without '/'`, async () => {
+        let run = 0;
+        await fc.assert(
+          fc.asyncProperty(fc.uniqueArray(keyArb, { minLength: 1, maxLength: 25 }), fc.array(fc.stringMatching(/^[a-c0é./-]{0,4}$/), { maxLength: 5 }), async (raw, extraPrefixes) => {
+            // A key cannot also be a "folder" of another key on every backend (fs): drop such clashes.
+            const keys = raw.filter((k) => !raw.some((o) => o.startsWith(k + '/')));
+            const base = p(`prop/${run++}/`);
+            await inBatches(keys, 8, (k) => store().put(base + k, k));
+            const full = keys.map((k) => base + k);
+            const candidates = new Set<string>([base]);
+            for (const k of keys) for (let i = 1; i <= k.length; i++) candidates.add(base + k.slice(0, i));
+            for (const e of extraPrefixes) candidates.add(base + e);
+            for (const prefix of candidates) {
+              let valid = true;
+              try {
+                (await import('./keys.js')).validatePrefix(prefix);
+              } catch {
+                valid = false;
+              }
+              if (!valid) continue;
+              for (const delimiter of [undefined, '/']) {
+                const got = await store().list(prefix, delimiter ? { delimiter } : {});
+                const want = reference(full, prefix, delimiter);
+                assert.deepEqual(
+                  { objects: got.objects.map((o) => o.key), prefixes: got.prefixes },
+                  want,
+                  `list(${JSON.stringify(prefix)}, ${delimiter ?? 'no delimiter'}) over ${JSON.stringify(keys)}`,
+                );
+              }
+            }
+          }),
+          { numRuns: propertyRuns },
+        );
       });
     });
 
