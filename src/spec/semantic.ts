@@ -604,6 +604,32 @@ async function pipelineRules(ctx: Ctx): Promise<void> {
   }
 }
 
+/** JSE00001 (>= 3.0.0): renaming message to event.original must be guarded and paired with a guarded remove. */
+async function pipelineRenameMessage(ctx: Ctx): Promise<void> {
+  if (ctx.type !== 'integration' || ctx.version.lt('3.0.0')) return;
+  const files = [...ctx.files.keys()].filter((f) => /^data_stream\/[^/]+\/elasticsearch\/ingest_pipeline\/[^/]+\.(yml|json)$/.test(f));
+  const norm = (s: unknown): string => (typeof s === 'string' ? s.replace(/\s+/g, '') : '');
+  for (const f of files) {
+    const p = await ctx.value(f);
+    if (!isObj(p)) continue;
+    const procs = asObjs(p.processors);
+    procs.forEach((proc, i) => {
+      const r = isObj(proc.rename) ? proc.rename : undefined;
+      if (!r || r.field !== 'message' || r.target_field !== 'event.original') return;
+      if (norm(r.if) !== 'ctx.event?.original==null') {
+        ctx.fileError('JSE00001', f, `rename "message" to "event.original" processor requires if: 'ctx.event?.original == null' (JSE00001)`);
+      }
+      const removeOk = procs.slice(i + 1).some((q) => {
+        const rm = isObj(q.remove) ? q.remove : undefined;
+        if (!rm) return false;
+        const fields = Array.isArray(rm.field) ? rm.field : [rm.field];
+        return fields.includes('message') && norm(rm.if) === 'ctx.event?.original!=null';
+      });
+      if (!removeOk) ctx.fileError('JSE00001', f, `rename "message" to "event.original" processor requires remove "message" processor with if: 'ctx.event?.original != null' (JSE00001)`);
+    });
+  }
+}
+
 function varsOf(x: Obj): Obj[] {
   return asObjs(x.vars);
 }
@@ -898,6 +924,7 @@ export async function runSemanticRules(ctx: Ctx): Promise<void> {
     ['KibanaTagDuplicates', tagDuplicates],
     ['DeploymentModes', deploymentModesRule],
     ['Pipelines', pipelineRules],
+    ['PipelineRenameMessage', pipelineRenameMessage],
     ['StaticHandlebarsFiles', staticHandlebars],
     ['TemplatePaths', inputTemplateChecks],
     ['Vars', varsRules],

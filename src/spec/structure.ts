@@ -33,7 +33,28 @@ export interface Item {
   allowLink?: boolean;
   /** Per-file size limit in bytes. */
   sizeLimit?: number;
+  /** Max number of entries below this folder (recursive). */
+  totalContentsLimit?: number;
+  /** Max total size of the files below this folder. */
+  totalSizeLimit?: number;
 }
+
+/** Format a byte count like package-spec's FileSize (`150MB`, `3MB`, `1024B`). */
+export function fmtSize(n: number): string {
+  const units: [number, string][] = [[1024 ** 3, 'GB'], [1024 ** 2, 'MB'], [1024, 'KB']];
+  for (const [u, name] of units) if (n >= u && n % u === 0) return `${n / u}${name}`;
+  return `${n}B`;
+}
+
+interface Limits {
+  file: number;
+  yaml: number;
+}
+const limitsByType: Record<string, Limits & { total: number; entries: number }> = {
+  integration: { file: 150 * 1024 * 1024, yaml: 5 * 1024 * 1024, total: 250 * 1024 * 1024, entries: 65535 },
+  input: { file: 30 * 1024 * 1024, yaml: 5 * 1024 * 1024, total: 50 * 1024 * 1024, entries: 65535 },
+  content: { file: 150 * 1024 * 1024, yaml: 5 * 1024 * 1024, total: 250 * 1024 * 1024, entries: 65535 },
+};
 
 const MB = 1024 * 1024;
 
@@ -137,11 +158,11 @@ export function rootSpec(type: string, v: SpecVersion): Item | undefined {
     return d('', [
       ...common,
       f('NOTICE.txt', { media: 'text' }),
-      d('data_stream', [dataStreamFolder(v)]),
+      d('data_stream', [dataStreamFolder(v)], { totalContentsLimit: 500 }),
       kibanaFolder(v, type),
       elasticsearchFolder(v),
       anyFolder('agent'),
-    ], { additional: true, sizeLimit: 150 * MB });
+    ], { additional: true });
   }
   if (type === 'input') {
     const c: Item[] = [
@@ -152,7 +173,7 @@ export function rootSpec(type: string, v: SpecVersion): Item | undefined {
       f('^sample_event.*\\.json$', { media: 'json' }, true),
     ];
     if (v.gte('2.10.0')) c.push(f('lifecycle.yml', { media: 'yaml', schema: 'lifecycle' }));
-    return d('', c, { additional: false, sizeLimit: 30 * MB });
+    return d('', c, { additional: false });
   }
   if (type === 'content') {
     if (v.lt('3.3.0')) return d('', [], { additional: false });
@@ -201,12 +222,24 @@ function matches(item: Item, name: string, pkgName: string): boolean {
 /** Walk the package tree against the spec, reporting structure, media-type and schema errors. */
 export async function walkStructure(ctx: Ctx, root: Item): Promise<void> {
   const pkgName = typeof ctx.manifest.name === 'string' ? ctx.manifest.name : '';
+  const lim = limitsByType[ctx.type] ?? limitsByType.integration!;
+  const entries = ctx.entries.filter((e) => !e.path.split('/').some((p) => p.startsWith('.')));
+  if (entries.length > lim.entries) ctx.error('SPEC_LIMIT', `folder [${ctx.root}] exceeds the limit of ${lim.entries} files`);
+  const total = entries.reduce((a, e) => a + (e.type === 'file' ? e.size : 0), 0);
+  if (total > lim.total) ctx.error('SPEC_LIMIT', `folder [${ctx.root}] exceeds the total size limit: total size (${fmtSize(total)}) is bigger than expected (${fmtSize(lim.total)})`);
+  ctxLimits.set(ctx, lim);
   await walkFolder(ctx, root, '', pkgName);
 }
+
+const ctxLimits = new WeakMap<Ctx, Limits>();
 
 async function walkFolder(ctx: Ctx, spec: Item, dir: string, pkgName: string): Promise<void> {
   const folderLabel = ctx.filePath(dir);
   const children = ctx.children(dir);
+  if (spec.totalContentsLimit !== undefined) {
+    const n = children.filter((c) => !c.name.startsWith('.')).length;
+    if (n > spec.totalContentsLimit) ctx.error('SPEC_LIMIT', `folder [${folderLabel}] exceeds the limit of ${spec.totalContentsLimit} files`, dir);
+  }
   for (const child of children) {
     if (child.name.startsWith('.')) continue; // hidden files are ignored
     let name = child.name;
@@ -262,17 +295,15 @@ async function walkFolder(ctx: Ctx, spec: Item, dir: string, pkgName: string): P
   }
 }
 
-const DEFAULT_FILE_LIMIT = 150 * MB;
-const YAML_LIMIT = 5 * MB;
-
 async function checkFile(ctx: Ctx, item: Item, rel: string, size: number): Promise<void> {
-  const limit = item.sizeLimit ?? DEFAULT_FILE_LIMIT;
+  const currentLimits = ctxLimits.get(ctx) ?? limitsByType.integration!;
+  const limit = item.sizeLimit ?? currentLimits.file;
   if (size > limit) {
-    ctx.fileError('SPEC_LIMIT', rel, `file size (${size}) is bigger than expected (${limit})`);
+    ctx.fileError('SPEC_LIMIT', rel, `file size (${fmtSize(size)}) is bigger than expected (${fmtSize(limit)})`);
     return;
   }
-  if (item.media === 'yaml' && size > YAML_LIMIT) {
-    ctx.fileError('SPEC_LIMIT', rel, `file size (${size}) is bigger than expected (${YAML_LIMIT})`);
+  if (item.media === 'yaml' && size > currentLimits.yaml) {
+    ctx.fileError('SPEC_LIMIT', rel, `file size (${fmtSize(size)}) is bigger than expected (${fmtSize(currentLimits.yaml)})`);
     return;
   }
   if (item.media !== 'yaml' && item.media !== 'json') return;

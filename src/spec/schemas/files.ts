@@ -60,7 +60,7 @@ export function dataStreamManifestSchema(v: SpecVersion, mode: string): S {
   };
   if (v.lt('2.3.0')) props.release = { type: 'string', enum: ['experimental', 'beta', 'ga'] };
   if (v.gte('3.6.0')) props.deprecated = deprecated();
-  return obj(props, ['title'], false);
+  return obj(props, ['title'], v.gte('3.0.0'));
 }
 
 export const FIELD_TYPES = [
