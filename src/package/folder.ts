@@ -40,6 +40,7 @@ export async function openFolder(dir: string): Promise<PackageSource> {
     return path.join(root, rel);
   };
   return {
+    kind: 'folder',
     origin: dir,
     rootName: path.basename(root),
     entries: () => entries,

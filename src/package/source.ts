@@ -18,8 +18,15 @@ export interface PackageSource {
   readonly origin: string;
   /** The root folder name (`{name}-{version}` in a zip; the folder's base name otherwise). */
   readonly rootName: string;
+  /** What it is read from (optional for other implementations; zips must be checked against their root name). */
+  readonly kind?: 'zip' | 'folder';
   /** Every entry, sorted by path. */
   entries(): PackageEntry[];
+  /**
+   * Zips only: every entry in archive (central directory) order, directories synthesized where the zip has
+   * no directory entries. Elastic's registry lists a zip package's `assets` in this order.
+   */
+  archiveEntries?(): PackageEntry[];
   /** True if the path exists as a file. */
   has(path: string): boolean;
   /** Read a whole file (callers only read manifests, fields, docs: small files). */
