@@ -1,6 +1,212 @@
+import { promises as fsp } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { notBuilt } from '../util.js';
+import { loadConfig, type Config } from '../../config.js';
+import { PsError } from '../../errors.js';
+import { createLogger, type Logger } from '../../log.js';
+import { openStore } from '../../storage/index.js';
+import type { ObjectStore } from '../../storage/types.js';
+import { KEYS } from '../../index/format.js';
+import { createRegistry, type PublishFn } from '../../registry/server.js';
+import { action, intArg } from '../util.js';
+
+interface ServeFlags {
+  storage?: string;
+  host?: string;
+  port?: number;
+  pollInterval?: number;
+  publishToken?: string[];
+  publishTokenFile?: string;
+  trustedKeys?: string;
+  publicUrl?: string;
+  seedSamples?: boolean;
+  keysDir?: string;
+  allowUnknownQueryParameters?: boolean;
+}
+
+const require = createRequire(import.meta.url);
+const pkgVersion = (require('../../../package.json') as { version: string }).version;
+
+/** The repository's `samples/` folder (from src/cli/commands or dist/cli/commands). */
+export function samplesDir(): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../samples');
+}
+
+/**
+ * Where `--seed-samples` keeps its generated signing key: beside a local store, never inside it
+ * (`./data` → `./data-keys/`); `./.package-storage-keys/` for an S3 store.
+ */
+export function defaultKeysDir(storage: string): string {
+  if (storage.startsWith('s3://')) return path.resolve('.package-storage-keys');
+  const dir = storage.startsWith('file://') ? fileURLToPath(storage) : storage;
+  const abs = path.resolve(dir);
+  return `${abs}-keys`;
+}
+
+async function readTokens(cfg: Config, flags: ServeFlags): Promise<string[]> {
+  const tokens = [...(flags.publishToken ?? []), ...cfg.publishTokens];
+  const file = flags.publishTokenFile ?? cfg.publishTokenFile;
+  if (file) {
+    let text: string;
+    try {
+      text = await fsp.readFile(file, 'utf8');
+    } catch (e) {
+      throw new PsError('CONFIG_INVALID', `cannot read the publish token file ${file}: ${(e as Error).message}`);
+    }
+    for (const line of text.split(/\r?\n/)) {
+      const t = line.trim();
+      if (t && !t.startsWith('#')) tokens.push(t);
+    }
+  }
+  return tokens;
+}
+
+async function readArmoredKeys(p: string): Promise<string> {
+  const st = await fsp.stat(p).catch(() => undefined);
+  if (!st) throw new PsError('CONFIG_INVALID', `trusted keys not found: ${p}`);
+  if (!st.isDirectory()) return fsp.readFile(p, 'utf8');
+  const names = (await fsp.readdir(p)).filter((n) => /\.(asc|gpg|pub|key)$/.test(n)).sort();
+  const parts = await Promise.all(names.map((n) => fsp.readFile(path.join(p, n), 'utf8')));
+  return parts.map((s) => (s.endsWith('\n') ? s : `${s}\n`)).join('');
+}
+
+/** The signing key of `--seed-samples`: generated on first run into `keysDir` (private.asc, public.asc). */
+async function ensureSampleKey(keysDir: string, log: Logger): Promise<{ privateKey: string; publicKeyFile: string } | undefined> {
+  const priv = path.join(keysDir, 'private.asc');
+  const pub = path.join(keysDir, 'public.asc');
+  try {
+    return { privateKey: await fsp.readFile(priv, 'utf8'), publicKeyFile: pub };
+  } catch {
+    /* generate */
+  }
+  let signing: { generateKeyPair?: (o: { name: string; email: string; passphrase?: string }) => Promise<{ privateKey: string; publicKey: string }> };
+  try {
+    signing = (await import('../../signing/index.js')) as never;
+  } catch (e) {
+    log.warn({ err: (e as Error).message }, 'seed: signing module not available; samples will be published unsigned');
+    return undefined;
+  }
+  if (!signing.generateKeyPair) return undefined;
+  const kp = await signing.generateKeyPair({ name: 'Package Storage samples', email: 'samples@package-storage.invalid' });
+  await fsp.mkdir(keysDir, { recursive: true, mode: 0o700 });
+  await fsp.writeFile(priv, kp.privateKey, { mode: 0o600 });
+  await fsp.writeFile(pub, kp.publicKey);
+  log.info({ keysDir }, 'seed: generated a signing key for the samples');
+  return { privateKey: kp.privateKey, publicKeyFile: pub };
+}
+
+/** Seed an empty store with the packages under samples/ (built, signed, published, indexed). */
+async function seedSamples(store: ObjectStore, keysDir: string, log: Logger): Promise<string | undefined> {
+  const existing = await store.list(KEYS.documentPrefix);
+  if (existing.objects.length > 0) return undefined;
+  const dir = samplesDir();
+  const names = (await fsp.readdir(dir).catch(() => [] as string[])).sort();
+  if (names.length === 0) {
+    log.warn({ dir }, 'seed: no samples found');
+    return undefined;
+  }
+  const key = await ensureSampleKey(keysDir, log);
+  const { publishPackage } = await import('../../publish/index.js');
+  let keyring: unknown;
+  if (key) {
+    const { loadKeyring } = (await import('../../signing/index.js')) as { loadKeyring: (p: string) => Promise<unknown> };
+    keyring = await loadKeyring(key.publicKeyFile);
+  }
+  for (const n of names) {
+    const p = path.join(dir, n);
+    if (!(await fsp.stat(p)).isDirectory()) continue;
+    const out = await publishPackage(store, { dir: p }, {
+      signingKey: key ? { armored: key.privateKey } : undefined,
+      keyring: keyring as never,
+      skipVerify: !key,
+      logger: log,
+    });
+    log.info({ name: out.name, version: out.version, status: out.status }, 'seed: published a sample');
+  }
+  return key?.publicKeyFile;
+}
 
 export function register(program: Command): void {
-  notBuilt(program.command('serve').description('run the registry server (Elastic Package Registry API) over the store').option('--storage <url>', 'store: path, file:// or s3:// URL').option('--host <addr>').option('--port <n>'), 'issue 6');
+  program
+    .command('serve')
+    .description('run the registry server (Elastic Package Registry API) over the store')
+    .option('--storage <url>', 'object store: a path, file:// URL or s3://bucket/prefix (env PACKAGE_STORAGE_URL; default ./data)')
+    .option('--host <addr>', 'address to listen on (env PACKAGE_STORAGE_HOST; default 0.0.0.0)')
+    .option('--port <n>', 'port to listen on (env PACKAGE_STORAGE_PORT; default 8080)', intArg('--port'))
+    .option('--poll-interval <ms>', 'how often to check cursor.json for a new index revision (default 1000)', intArg('--poll-interval'))
+    .option('--publish-token <token>', 'bearer token allowed to POST /api/v1/packages (repeatable); none = HTTP publishing disabled', (v: string, acc: string[] = []) => [...acc, v])
+    .option('--publish-token-file <file>', 'file with publish tokens, one per line')
+    .option('--trusted-keys <file|dir>', 'armored public keys that published signatures must verify against (served at /api/v1/keys)')
+    .option('--public-url <url>', 'redirect zip/sig downloads to this base URL (CDN or public bucket) instead of streaming them')
+    .option('--seed-samples', 'on first run with an empty store, build, sign and publish the packages in samples/')
+    .option('--keys-dir <dir>', 'where --seed-samples keeps its generated key (default: <storage>-keys beside a local store)')
+    .option('--allow-unknown-query-parameters', 'ignore unknown query parameters instead of answering 400 (EPR flag of the same name)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  package-storage serve --storage ./data --port 8080\n' +
+        '  package-storage serve --storage s3://bucket/prefix --publish-token-file tokens.txt --trusted-keys keys/\n' +
+        '  npm start    # = serve --seed-samples on ./data; then open http://localhost:8080/search\n\n' +
+        'Endpoints: /search /categories /package/{n}/{v}/ /epr/{n}/{n}-{v}.zip[.sig] /package/{n}/{v}/{file}\n' +
+        '/artifacts/... (raw bucket paths) /health /metrics /api/v1/packages (POST) /api/v1/keys /app/ (web UI)',
+    )
+    .action(
+      action(async (flags: ServeFlags) => {
+        const cfg = loadConfig({ storage: flags.storage, host: flags.host, port: flags.port, pollIntervalMs: flags.pollInterval, trustedKeys: flags.trustedKeys, publicUrl: flags.publicUrl, publishTokenFile: flags.publishTokenFile });
+        const log = createLogger({ level: cfg.logLevel, name: 'registry' });
+        const store = await openStore(cfg.storage, cfg);
+        let trustedKeys = cfg.trustedKeys;
+        if (flags.seedSamples) {
+          const keysDir = flags.keysDir ?? defaultKeysDir(cfg.storage);
+          const pub = await seedSamples(store, keysDir, log);
+          if (!trustedKeys) trustedKeys = pub ?? (await fsp.stat(path.join(keysDir, 'public.asc')).then(() => path.join(keysDir, 'public.asc')).catch(() => undefined));
+        }
+        const tokens = await readTokens(cfg, flags);
+        const trustedKeysArmored = trustedKeys ? await readArmoredKeys(trustedKeys) : undefined;
+        let publish: PublishFn | undefined;
+        if (tokens.length > 0) {
+          const { publishZipFile } = await import('../../publish/index.js');
+          let keyring: unknown;
+          if (trustedKeys) {
+            const { loadKeyring } = (await import('../../signing/index.js')) as { loadKeyring: (p: string) => Promise<unknown> };
+            keyring = await loadKeyring(trustedKeys);
+          } else log.warn('HTTP publishing is enabled without --trusted-keys: signatures are NOT verified');
+          publish = (zip, sig) =>
+            publishZipFile(store, zip, sig, {
+              keyring: keyring as never,
+              skipVerify: keyring === undefined,
+              logger: log,
+              zipLimits: { maxEntries: cfg.maxZipEntries, maxTotalBytes: cfg.maxZipBytes, maxEntryBytes: cfg.maxZipEntryBytes, maxRatio: cfg.maxZipRatio },
+            });
+        }
+        const reg = await createRegistry({
+          store,
+          logger: log,
+          pollIntervalMs: cfg.pollIntervalMs,
+          serviceVersion: pkgVersion,
+          publishTokens: tokens,
+          publish,
+          trustedKeysArmored,
+          publicUrl: cfg.publicUrl,
+          maxUploadBytes: cfg.maxZipBytes,
+          query: { allowUnknownQueryParameters: flags.allowUnknownQueryParameters ?? process.env.PACKAGE_STORAGE_ALLOW_UNKNOWN_QUERY_PARAMETERS === 'true' },
+        });
+        const first = await reg.watcher.start();
+        log.info({ storage: store.description, cursor: first.cursor, versions: first.count }, 'catalog loaded');
+        const address = await reg.app.listen({ host: cfg.host, port: cfg.port });
+        process.stdout.write(`package-storage registry listening on ${address} (storage ${store.description}, ${first.count} package versions)\n`);
+        await new Promise<void>((resolve) => {
+          const stop = () => {
+            process.off('SIGINT', stop);
+            process.off('SIGTERM', stop);
+            log.info('shutting down');
+            reg.close().then(() => store.close?.()).finally(resolve);
+          };
+          process.on('SIGINT', stop);
+          process.on('SIGTERM', stop);
+        });
+      }),
+    );
 }

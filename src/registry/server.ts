@@ -1,0 +1,464 @@
+/**
+ * The registry HTTP server (fastify 5): the Elastic Package Registry API over a Package Storage v2 bucket
+ * (registry-api.md), the raw bucket paths (so a stock EPR can use us as its `storage-endpoint`), Prometheus
+ * metrics, the HTTP publish endpoint and the web UI.
+ *
+ * Routing follows gorilla/mux as EPR configures it (path cleaning, StrictSlash redirects, route order), so
+ * EPR routes go through one catch-all handler with our own matcher; fastify routes only serve our additions
+ * (`/metrics`, `/api/v1/...`, `/app/...`). Handlers are thin: the logic is in `service.ts`.
+ */
+import { createWriteStream, promises as fsp } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { Counter, Gauge, Histogram, Registry as PromRegistry, collectDefaultMetrics } from 'prom-client';
+import { PsError, isPsError, toPsError } from '../errors.js';
+import { silentLogger, type Logger } from '../log.js';
+import type { ObjectStore, ObjectInfo, GetResult } from '../storage/types.js';
+import { KEYS } from '../index/format.js';
+import { FAVICON } from './favicon.js';
+import { contentTypeByExtension, goEscapePath, goUnescapePath, muxCleanPath, parseHttpDate, parseRange, redirectBody, resolveRange, sniffContentType } from './http.js';
+import { categories, lookup, packageIndex, parseGoQuery, search, TEXT_TYPE, type ServiceOptions, type ServiceResult } from './service.js';
+import { CatalogWatcher, type RefreshOutcome } from './watcher.js';
+import type { Catalog } from './catalog.js';
+
+export interface CacheTimes {
+  /** `/`, `/index.json`, `/package/{n}/{v}/` (seconds). */
+  index: number;
+  search: number;
+  categories: number;
+  /** zips, signatures, static files, favicon. */
+  catchAll: number;
+}
+
+export const DEFAULT_CACHE_TIMES: CacheTimes = { index: 10, search: 600, categories: 600, catchAll: 600 };
+
+/** What the HTTP publish endpoint calls with the spooled upload. */
+export type PublishFn = (zipFile: string, signature: string | undefined) => Promise<{ status: string; name: string; version: string; cursor?: string; ms: number }>;
+
+export interface RegistryOptions {
+  store: ObjectStore;
+  logger?: Logger;
+  /** Poll interval of cursor.json (ms); 0 = no polling (tests call refresh()). Default 1000. */
+  pollIntervalMs?: number;
+  cacheTimes?: Partial<CacheTimes>;
+  serviceName?: string;
+  serviceVersion?: string;
+  query?: ServiceOptions;
+  /** Bearer tokens allowed to publish; empty = HTTP publishing disabled. */
+  publishTokens?: string[];
+  publish?: PublishFn;
+  /** Armored public keys served at /api/v1/keys. */
+  trustedKeysArmored?: string;
+  /** Redirect zip/sig downloads to this base URL (CDN / public bucket) instead of streaming them. */
+  publicUrl?: string;
+  /** Largest accepted upload (bytes). */
+  maxUploadBytes?: number;
+  /** Register the web UI plugin if present (default true). */
+  ui?: boolean;
+  /** Request logs (default: the logger at info level). */
+  requestLogs?: boolean;
+}
+
+export interface Registry {
+  app: FastifyInstance;
+  watcher: CatalogWatcher;
+  /** Re-read the cursor and swap the catalog if it moved. */
+  refresh(): Promise<RefreshOutcome>;
+  close(): Promise<void>;
+}
+
+const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
+
+function metrics() {
+  const registry = new PromRegistry();
+  collectDefaultMetrics({ register: registry, prefix: 'package_storage_' });
+  return {
+    registry,
+    requests: new Counter({ name: 'package_storage_http_requests_total', help: 'HTTP requests by route and status code', labelNames: ['route', 'method', 'code'] as const, registers: [registry] }),
+    duration: new Histogram({
+      name: 'package_storage_http_request_duration_seconds',
+      help: 'HTTP request duration by route',
+      labelNames: ['route'] as const,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+      registers: [registry],
+    }),
+    versions: new Gauge({ name: 'package_storage_catalog_versions', help: 'Package versions in the current catalog', registers: [registry] }),
+    reloads: new Counter({ name: 'package_storage_catalog_reloads_total', help: 'Catalog reloads by result', labelNames: ['mode'] as const, registers: [registry] }),
+    reloadSeconds: new Histogram({ name: 'package_storage_catalog_reload_seconds', help: 'Time to load and swap a catalog', registers: [registry], buckets: [0.001, 0.01, 0.05, 0.1, 0.5, 1, 5, 30] }),
+    skipped: new Counter({ name: 'package_storage_catalog_skipped_entries_total', help: 'Index entries skipped as invalid', registers: [registry] }),
+  };
+}
+
+type Route = 'index' | 'search' | 'categories' | 'health' | 'favicon' | 'zip' | 'sig' | 'package' | 'static' | 'bucket' | 'other';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    routeLabel?: Route | string;
+  }
+}
+
+export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
+  const log = opts.logger ?? silentLogger;
+  const store = opts.store;
+  const times: CacheTimes = { ...DEFAULT_CACHE_TIMES, ...opts.cacheTimes };
+  const serviceBody = JSON.stringify({ 'service.name': opts.serviceName ?? process.env.ELASTIC_APM_SERVICE_NAME ?? 'package-storage', 'service.version': opts.serviceVersion ?? '0.0.0' }, null, 2) + '\n';
+  const m = metrics();
+  const watcher = new CatalogWatcher(store, {
+    logger: log,
+    pollIntervalMs: opts.pollIntervalMs,
+    onRefresh: (o) => {
+      if (o.mode !== 'unchanged') {
+        m.reloads.inc({ mode: o.mode });
+        if (o.mode !== 'error') m.reloadSeconds.observe(o.ms / 1000);
+      }
+      if (o.skipped) m.skipped.inc(o.skipped);
+      m.versions.set(o.count);
+    },
+  });
+  const tokens = new Set((opts.publishTokens ?? []).filter((t) => t.length > 0));
+  const maxUpload = opts.maxUploadBytes ?? 250 * 1024 * 1024;
+
+  const app = Fastify({
+    loggerInstance: opts.requestLogs === false ? undefined : (log as never),
+    disableRequestLogging: opts.requestLogs === false,
+    routerOptions: { maxParamLength: 65535, ignoreTrailingSlash: false, ignoreDuplicateSlashes: false, caseSensitive: true },
+    bodyLimit: maxUpload,
+    return503OnClosing: false,
+  } as never) as unknown as FastifyInstance;
+
+  // Bodies are not parsed by fastify: the publish endpoint reads its own, the EPR routes ignore them.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_req, _payload, done) => done(null, undefined));
+
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeLabel ?? 'other';
+    m.requests.inc({ route, method: req.method, code: String(reply.statusCode) });
+    m.duration.observe({ route }, reply.elapsedTime / 1000);
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    const e = toPsError(err);
+    if (e.status >= 500) req.log.error({ err }, 'request failed');
+    if (reply.sent) return;
+    if (req.url.startsWith('/api/')) return reply.code(e.status).type('application/json').send(JSON.stringify(e.toJSON()));
+    return sendError(reply, 500, 'internal server error');
+  });
+
+  // ---- our additions ----
+  app.get('/metrics', async (_req, reply) => {
+    _req.routeLabel = 'metrics';
+    const body = await m.registry.metrics();
+    return reply.type(m.registry.contentType).send(body);
+  });
+
+  app.get('/api/v1/keys', async (req, reply) => {
+    req.routeLabel = 'keys';
+    if (!opts.trustedKeysArmored) return reply.code(404).type('application/json').send(JSON.stringify(new PsError('NOT_FOUND', 'no trusted keys are configured').toJSON()));
+    return reply.type('application/pgp-keys').header('Cache-Control', 'max-age=60').send(opts.trustedKeysArmored);
+  });
+
+  app.post('/api/v1/packages', async (req, reply) => {
+    req.routeLabel = 'publish';
+    const jsonError = (e: PsError) => reply.code(e.status).type('application/json').send(JSON.stringify(e.toJSON()) + '\n');
+    if (tokens.size === 0 || !opts.publish) return jsonError(new PsError('PUBLISH_DISABLED', 'start the server with --publish-token or --publish-token-file'));
+    const auth = req.headers.authorization ?? '';
+    const m1 = /^Bearer\s+(.+)$/i.exec(auth);
+    if (!m1) return reply.header('WWW-Authenticate', 'Bearer').code(401).type('application/json').send(JSON.stringify(new PsError('UNAUTHORIZED', 'send Authorization: Bearer <token>').toJSON()) + '\n');
+    if (!tokens.has(m1[1]!.trim())) return jsonError(new PsError('FORBIDDEN'));
+    const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'ps-upload-'));
+    try {
+      const { zipFile, signature } = await receiveUpload(req, tmp, maxUpload);
+      const outcome = await opts.publish(zipFile, signature);
+      await watcher.refresh();
+      return reply.code(outcome.status === 'published' ? 201 : 200).type('application/json').send(JSON.stringify(outcome) + '\n');
+    } catch (e) {
+      const pe = toPsError(e);
+      if (pe.status >= 500) req.log.error({ err: e }, 'publish failed');
+      return jsonError(pe);
+    } finally {
+      await fsp.rm(tmp, { recursive: true, force: true });
+    }
+  });
+
+  if (opts.ui !== false) {
+    try {
+      const mod = (await import('../ui/plugin.js')) as { registerUi?: (app: FastifyInstance, o: { store: ObjectStore; getCatalog?: () => unknown }) => Promise<void> };
+      if (mod.registerUi) await mod.registerUi(app, { store, getCatalog: () => watcher.current });
+    } catch (e) {
+      log.warn({ err: (e as Error).message }, 'web UI not available');
+    }
+  }
+
+  // ---- the EPR API (and raw bucket paths) ----
+  app.route({
+    method: [...ALL_METHODS],
+    url: '*',
+    handler: async (req, reply) => {
+      await dispatch(req, reply);
+    },
+  });
+
+  function sendError(reply: FastifyReply, status: number, text: string, keepCache = false): FastifyReply {
+    if (!keepCache) reply.header('Cache-Control', ['max-age=0', 'private, no-store']);
+    reply.removeHeader('Content-Length');
+    return reply.code(status).header('Content-Type', TEXT_TYPE).header('X-Content-Type-Options', 'nosniff').send(`${text}\n`);
+  }
+
+  function cache(reply: FastifyReply, seconds: number): void {
+    reply.header('Cache-Control', [`max-age=${seconds}`, 'public']);
+  }
+
+  function sendResult(reply: FastifyReply, r: ServiceResult, seconds: number): FastifyReply {
+    if (r.error) {
+      reply.header('Cache-Control', ['max-age=0', 'private, no-store']).header('X-Content-Type-Options', 'nosniff');
+    } else cache(reply, seconds);
+    return reply.code(r.status).header('Content-Type', r.contentType).send(r.body);
+  }
+
+  async function dispatch(req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+    const raw = req.raw.url ?? '/';
+    const qi = raw.indexOf('?');
+    const rawPath = qi < 0 ? raw : raw.slice(0, qi);
+    const rawQuery = qi < 0 ? '' : raw.slice(qi + 1);
+    const decoded = goUnescapePath(rawPath);
+    if (decoded === undefined) {
+      req.routeLabel = 'other';
+      return reply.code(400).header('Content-Type', TEXT_TYPE).header('Connection', 'close').send('400 Bad Request');
+    }
+    const cleaned = muxCleanPath(decoded);
+    if (cleaned !== decoded) {
+      req.routeLabel = 'redirect';
+      return reply.code(301).header('Location', goEscapePath(cleaned) + (qi < 0 ? '' : `?${rawQuery}`)).send();
+    }
+    const p = decoded;
+    const strictSlash = (target: string) => {
+      req.routeLabel = 'redirect';
+      const loc = goEscapePath(target) + (qi < 0 ? '' : `?${rawQuery}`);
+      reply.code(301).header('Access-Control-Allow-Origin', '*').header('Location', loc);
+      if (req.method === 'GET' || req.method === 'HEAD') reply.header('Content-Type', 'text/html; charset=utf-8');
+      return reply.send(req.method === 'GET' ? redirectBody(loc) : undefined);
+    };
+    const cors = () => reply.header('Access-Control-Allow-Origin', '*');
+    const catalog: Catalog = watcher.current;
+    const simple: Record<string, Route> = { '/index.json': 'index', '/search': 'search', '/categories': 'categories', '/health': 'health', '/favicon.ico': 'favicon' };
+
+    if (p === '/') {
+      req.routeLabel = 'index';
+      cors();
+      cache(reply, times.index);
+      return reply.header('Content-Type', 'application/json').send(serviceBody);
+    }
+    const bare = p.endsWith('/') ? p.slice(0, -1) : p;
+    const simpleRoute = simple[bare];
+    if (simpleRoute) {
+      if (bare !== p) return strictSlash(bare);
+      req.routeLabel = simpleRoute;
+      cors();
+      switch (simpleRoute) {
+        case 'index':
+          cache(reply, times.index);
+          return reply.header('Content-Type', 'application/json').send(serviceBody);
+        case 'health':
+          return reply.code(200).send();
+        case 'favicon':
+          cache(reply, times.catchAll);
+          return reply.header('Content-Type', 'image/x-icon').send(FAVICON);
+        case 'search':
+          return sendResult(reply, search(catalog, parseGoQuery(rawQuery), opts.query), times.search);
+        case 'categories':
+          return sendResult(reply, categories(catalog, parseGoQuery(rawQuery), opts.query), times.categories);
+      }
+    }
+    let mm: RegExpExecArray | null;
+    if ((mm = /^\/epr\/[^/]+\/([a-z0-9_]+)-([^/]+)\.zip(\.sig)?(\/?)$/.exec(p))) {
+      if (mm[4]) return strictSlash(p.slice(0, -1));
+      const [, name, version, sig] = mm as unknown as [string, string, string, string | undefined];
+      req.routeLabel = sig ? 'sig' : 'zip';
+      cors();
+      const e = lookup(catalog, name, version);
+      if (e === undefined) return sendError(reply, 400, 'invalid package version');
+      if (e === null) return sendError(reply, 404, sig ? 'signature file not found' : 'artifact not found');
+      const key = sig ? KEYS.sig(name, version) : KEYS.zip(name, version);
+      if (opts.publicUrl) {
+        cache(reply, times.catchAll);
+        return reply.code(302).header('Location', new URL(key, opts.publicUrl.endsWith('/') ? opts.publicUrl : `${opts.publicUrl}/`).toString()).send();
+      }
+      cache(reply, times.catchAll);
+      return serveObject(req, reply, key, sig ? 'application/pgp-signature' : 'application/zip', sig ? 'signature file not found' : 'artifact not found');
+    }
+    if ((mm = /^\/package\/([a-z0-9_]+)\/([^/]+)(\/?)$/.exec(p))) {
+      if (!mm[3]) return strictSlash(p + '/');
+      req.routeLabel = 'package';
+      cors();
+      return sendResult(reply, packageIndex(catalog, mm[1]!, mm[2]!), times.index);
+    }
+    if ((mm = /^\/package\/([a-z0-9_]+)\/([^/]+)\/(.*)$/.exec(p))) {
+      if (p.endsWith('/')) return strictSlash(p.slice(0, -1));
+      const [, name, version, file] = mm as unknown as [string, string, string, string];
+      req.routeLabel = 'static';
+      cors();
+      const e = lookup(catalog, name, version);
+      if (e === undefined) return sendError(reply, 400, 'invalid package version');
+      if (e === null) return sendError(reply, 404, 'package revision not found');
+      cache(reply, times.catchAll);
+      if (!isSafeRelPath(file)) return sendError(reply, 404, 'resource not found', true);
+      return serveObject(req, reply, KEYS.staticFile(name, version, file), contentTypeByExtension(file), 'resource not found');
+    }
+    // raw bucket paths (the public Package Storage endpoint)
+    if ((mm = /^\/artifacts\/packages\/([a-z0-9_]+-[^/]+\.zip(?:\.sig)?)$/.exec(p))) {
+      req.routeLabel = 'bucket';
+      cache(reply, times.catchAll);
+      return serveObject(req, reply, `artifacts/packages/${mm[1]}`, mm[1]!.endsWith('.sig') ? 'application/pgp-signature' : 'application/zip', 'not found');
+    }
+    if ((mm = /^\/artifacts\/static\/([a-z0-9_]+-[^/]+)\/(.+)$/.exec(p)) && isSafeRelPath(mm[2]!)) {
+      req.routeLabel = 'bucket';
+      cache(reply, times.catchAll);
+      return serveObject(req, reply, `artifacts/static/${mm[1]}/${mm[2]}`, contentTypeByExtension(mm[2]!), 'not found');
+    }
+    req.routeLabel = 'other';
+    return sendError(reply, 404, '404 page not found');
+  }
+
+  /**
+   * Stream an object with Content-Length, ETag, Last-Modified, Accept-Ranges, Range (206/416) and
+   * conditional requests (If-None-Match / If-Modified-Since → 304, If-Range). Cache headers are set by the
+   * caller and kept on a 404 (as EPR does for files missing from a package).
+   */
+  async function serveObject(req: FastifyRequest, reply: FastifyReply, key: string, contentType: string | undefined, notFoundText: string): Promise<unknown> {
+    const head = req.method === 'HEAD';
+    const rangeHeader = req.method === 'GET' || head ? req.headers.range : undefined;
+    let range = parseRange(rangeHeader);
+    let res: GetResult | undefined;
+    let info: ObjectInfo | undefined;
+    try {
+      if (head || range === 'invalid' || range !== undefined) {
+        info = await store.head(key);
+      } else {
+        res = await store.get(key);
+        info = res.info;
+      }
+    } catch (e) {
+      if (!isPsError(e, 'STORAGE_NOT_FOUND')) throw e;
+    }
+    if (!info) return sendError(reply, 404, notFoundText, true);
+    const etag = `"${info.etag}"`;
+    const lastModified = new Date(Math.floor(info.lastModified.getTime() / 1000) * 1000);
+    // conditionals (Go http.ServeContent order)
+    const inm = req.headers['if-none-match'];
+    let notModified = false;
+    if (typeof inm === 'string') {
+      notModified = inm.trim() === '*' || inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
+    } else if (req.headers['if-modified-since'] && (req.method === 'GET' || head)) {
+      const ims = parseHttpDate(String(req.headers['if-modified-since']));
+      if (ims && lastModified.getTime() <= ims.getTime()) notModified = true;
+    }
+    reply.header('Accept-Ranges', 'bytes').header('ETag', etag).header('Last-Modified', lastModified.toUTCString());
+    if (notModified) {
+      res?.body.destroy();
+      return reply.code(304).send();
+    }
+    const ifRange = req.headers['if-range'];
+    if (range !== undefined && range !== 'invalid' && typeof ifRange === 'string') {
+      const d = parseHttpDate(ifRange);
+      const ok = ifRange.trim() === etag || (d !== undefined && d.getTime() === lastModified.getTime());
+      if (!ok) range = undefined;
+    }
+    if (contentType === undefined) contentType = await sniff(key, res, info);
+    reply.header('Content-Type', contentType);
+    if (range === 'invalid') {
+      return sendRangeError(reply, info.size);
+    }
+    if (range !== undefined) {
+      const r = resolveRange(range, info.size);
+      if (!r) return sendRangeError(reply, info.size);
+      reply.code(206).header('Content-Range', `bytes ${r.start}-${r.end}/${info.size}`).header('Content-Length', String(r.end - r.start + 1));
+      if (head) return reply.send();
+      const part = await store.get(key, { range: { start: r.start, end: r.end } });
+      return reply.send(part.body);
+    }
+    reply.code(200).header('Content-Length', String(info.size));
+    if (head) return reply.send();
+    if (!res) res = await store.get(key);
+    return reply.send(res.body);
+  }
+
+  function sendRangeError(reply: FastifyReply, size: number): FastifyReply {
+    reply.removeHeader('Content-Type');
+    reply.header('Content-Range', `bytes */${size}`);
+    return sendError(reply, 416, 'invalid range: failed to overlap', true);
+  }
+
+  async function sniff(key: string, res: GetResult | undefined, info: ObjectInfo): Promise<string> {
+    if (info.size === 0) return 'text/plain; charset=utf-8';
+    try {
+      const part = await store.get(key, { range: { start: 0, end: Math.min(511, info.size - 1) } });
+      const chunks: Buffer[] = [];
+      for await (const c of part.body as Readable) chunks.push(c as Buffer);
+      void res;
+      return sniffContentType(Buffer.concat(chunks));
+    } catch {
+      return 'application/octet-stream';
+    }
+  }
+
+  return {
+    app,
+    watcher,
+    refresh: () => watcher.refresh(),
+    close: async () => {
+      watcher.stop();
+      await app.close();
+    },
+  };
+}
+
+function isSafeRelPath(p: string): boolean {
+  if (p === '' || p.startsWith('/') || p.includes('\\') || p.includes('\u0000')) return false;
+  return p.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
+}
+
+/**
+ * Read a `multipart/form-data` upload: a `package` file part (the zip) and an optional `signature` part
+ * (armored text). A raw `application/zip` body is accepted too (signature then in the
+ * `X-Package-Signature` header, base64 of the armored text).
+ */
+async function receiveUpload(req: FastifyRequest, dir: string, max: number): Promise<{ zipFile: string; signature?: string }> {
+  const ct = String(req.headers['content-type'] ?? '');
+  const zipFile = path.join(dir, 'upload.zip');
+  const chunks: Buffer[] = [];
+  let total = 0;
+  if (ct.startsWith('application/zip') || ct.startsWith('application/octet-stream')) {
+    let n = 0;
+    const limit = async function* (src: AsyncIterable<Buffer>) {
+      for await (const c of src) {
+        n += c.length;
+        if (n > max) throw new PsError('PAYLOAD_TOO_LARGE', `the upload exceeds ${max} bytes`);
+        yield c;
+      }
+    };
+    await pipeline(req.raw, limit, createWriteStream(zipFile));
+    const h = req.headers['x-package-signature'];
+    return { zipFile, signature: typeof h === 'string' && h !== '' ? Buffer.from(h, 'base64').toString('utf8') : undefined };
+  }
+  if (!ct.startsWith('multipart/form-data')) throw new PsError('BAD_REQUEST', `send multipart/form-data with a 'package' file part (and an optional 'signature' part), not '${ct || 'no content type'}'`);
+  for await (const c of req.raw) {
+    total += (c as Buffer).length;
+    if (total > max) throw new PsError('PAYLOAD_TOO_LARGE', `the upload exceeds ${max} bytes`);
+    chunks.push(c as Buffer);
+  }
+  let form: FormData;
+  try {
+    form = await new Response(Buffer.concat(chunks), { headers: { 'content-type': ct } }).formData();
+  } catch (e) {
+    throw new PsError('BAD_REQUEST', `cannot read the multipart body: ${(e as Error).message}`);
+  }
+  const pkg = form.get('package');
+  if (!pkg || typeof pkg === 'string') throw new PsError('BAD_REQUEST', "the form has no 'package' file part");
+  await fsp.writeFile(zipFile, Buffer.from(await pkg.arrayBuffer()));
+  const sig = form.get('signature');
+  const signature = sig === null ? undefined : typeof sig === 'string' ? sig : await sig.text();
+  return { zipFile, signature: signature === '' ? undefined : signature };
+}
