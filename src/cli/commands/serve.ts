@@ -9,7 +9,7 @@ import { createLogger, type Logger } from '../../log.js';
 import { openStore } from '../../storage/index.js';
 import type { ObjectStore } from '../../storage/types.js';
 import { KEYS } from '../../index/format.js';
-import { createRegistry, type PublishFn } from '../../registry/server.js';
+import type { PublishFn } from '../../registry/server.js';
 import { action, intArg } from '../util.js';
 
 interface ServeFlags {
@@ -181,6 +181,7 @@ export function register(program: Command): void {
               zipLimits: { maxEntries: cfg.maxZipEntries, maxTotalBytes: cfg.maxZipBytes, maxEntryBytes: cfg.maxZipEntryBytes, maxRatio: cfg.maxZipRatio },
             });
         }
+        const { createRegistry } = await import('../../registry/server.js');
         const reg = await createRegistry({
           store,
           logger: log,
