@@ -10,6 +10,7 @@
 import { LRUCache } from 'lru-cache';
 import { normalizeDocument, toSearchItem } from '../package/document.js';
 import type { PackageDocument } from '../index/format.js';
+import { escapeSeparators, goJson } from './http.js';
 import { compareVersions, isPrerelease, parseConstraint, parseStrict, type Constraint, type Version } from './versions.js';
 
 export interface Entry {
@@ -42,14 +43,6 @@ export interface Entry {
 
 const NAME_RE = /^[a-z0-9_]+$/;
 
-/** Go `json.Encoder` with `SetIndent("", "  ")` and HTML escaping off. */
-export function goJson(v: unknown): string {
-  return escapeSeparators(JSON.stringify(v, null, 2)) + '\n';
-}
-
-function escapeSeparators(s: string): string {
-  return s.replace(/[\u2028\u2029]/g, (c) => (c === '\u2028' ? '\\u2028' : '\\u2029'));
-}
 
 function indentItem(json: string): string {
   return '  ' + json.replace(/\n/g, '\n  ');

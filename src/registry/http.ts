@@ -172,3 +172,12 @@ export function sniffContentType(head: Buffer): string {
   }
   return 'text/plain; charset=utf-8';
 }
+
+/** Go `json.Encoder` with `SetIndent("", "  ")` and HTML escaping off (U+2028/2029 escaped). */
+export function goJson(v: unknown): string {
+  return escapeSeparators(JSON.stringify(v, null, 2)) + '\n';
+}
+
+export function escapeSeparators(s: string): string {
+  return s.replace(/[\u2028\u2029]/g, (c) => (c === '\u2028' ? '\\u2028' : '\\u2029'));
+}

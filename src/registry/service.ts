@@ -4,7 +4,8 @@
  * only adds headers. Tested without sockets.
  */
 import { CATEGORIES } from '../package/categories.js';
-import { goJson, type CachedResponse, type Catalog, type Entry } from './catalog.js';
+import type { CachedResponse, Catalog, Entry } from './catalog.js';
+import { escapeSeparators, goJson } from './http.js';
 import { compareVersions, parseLenient, satisfies, type Version } from './versions.js';
 
 export type Query = Map<string, string[]>;
@@ -273,7 +274,7 @@ function searchItemFor(e: Entry, category: string | undefined): string {
       if (kept.length > 0) rebuilt[k] = kept;
     } else rebuilt[k] = v;
   }
-  return '  ' + JSON.stringify(rebuilt, null, 2).replace(/[\u2028\u2029]/g, (c) => (c === '\u2028' ? '\\u2028' : '\\u2029')).replace(/\n/g, '\n  ');
+  return '  ' + escapeSeparators(JSON.stringify(rebuilt, null, 2)).replace(/\n/g, '\n  ');
 }
 
 function matchesCategory(e: Entry, c: string): boolean {

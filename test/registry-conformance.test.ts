@@ -1,0 +1,231 @@
+/**
+ * EPR conformance: seeds a fresh store per source set (`idx=` of ../shared/testdata/epr/cases.json) through
+ * the real publish pipeline (zips from local-storage/ first, then second_package_path/, then package/ folders
+ * built with buildZip; the first source holding a name+version wins; unsigned allowed, `legacy` validation),
+ * indexes it, serves it with the real registry (fastify inject) and runs every case.
+ *
+ * JSON bodies compare as parsed JSON (byte-exactness is reported too), other bodies as trimmed text or bytes.
+ * Skipped, with reasons: `/` and `/index.json` (our own service name and version), `/favicon.ico` (Elastic's
+ * icon is not ours to ship; ours is checked to be an ICO instead).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import yauzl from 'yauzl';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const EPR = path.resolve(REPO, '../shared/testdata/epr');
+const missing = existsSync(path.join(EPR, 'cases.json')) ? false : `EPR test data not found at ${EPR}`;
+
+interface Case {
+  request: string;
+  golden: string | null;
+  status: number;
+  compare: string | null;
+  notes: string;
+  request_headers?: string | null;
+  expect_content_type?: string;
+  expect_range_support?: boolean;
+}
+
+const SKIP: Record<string, string> = {
+  '/': 'our own service name and version (package-storage)',
+  '/index.json': 'our own service name and version (package-storage)',
+  '/favicon.ico': "Elastic's icon cannot be shipped (license); we serve our own ICO",
+};
+
+type Source = { kind: 'zip'; file: string } | { kind: 'dir'; dir: string };
+
+function sources(idx: string): Source[] {
+  const zips = (): Source[] =>
+    readdirSync(path.join(EPR, 'local-storage'))
+      .filter((f) => f.endsWith('.zip'))
+      .sort()
+      .map((f) => ({ kind: 'zip', file: path.join(EPR, 'local-storage', f) }));
+  const folders = (root: string): Source[] => {
+    const out: Source[] = [];
+    for (const n of readdirSync(path.join(EPR, root)).sort()) {
+      const d = path.join(EPR, root, n);
+      for (const v of readdirSync(d).sort()) if (existsSync(path.join(d, v, 'manifest.yml'))) out.push({ kind: 'dir', dir: path.join(d, v) });
+    }
+    return out;
+  };
+  switch (idx) {
+    case 'FS_MAIN':
+      return [...zips(), ...folders('second_package_path'), ...folders('package')];
+    case 'FS_ZIP_PKG':
+      return [...zips(), ...folders('package')];
+    case 'FS_BOTH':
+      return [...folders('second_package_path'), ...folders('package')];
+    case 'FS_PKG':
+      return folders('package');
+    case 'ZIP':
+      return zips();
+    default:
+      throw new Error(`unknown idx ${idx}`);
+  }
+}
+
+async function zipListing(buf: Buffer): Promise<string> {
+  const zip = await new Promise<yauzl.ZipFile>((res, rej) => yauzl.fromBuffer(buf, { lazyEntries: true }, (e, z) => (e ? rej(e) : res(z!))));
+  const lines: string[] = [];
+  await new Promise<void>((res, rej) => {
+    zip.on('entry', (e: yauzl.Entry) => {
+      lines.push(`${e.uncompressedSize} ${e.fileName}`);
+      zip.readEntry();
+    });
+    zip.on('end', () => res());
+    zip.on('error', rej);
+    zip.readEntry();
+  });
+  return lines.join('\n');
+}
+
+function parseJson(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return undefined;
+  }
+}
+
+test('EPR conformance (cases.json)', { skip: missing, timeout: 600_000 }, async (t) => {
+  const { openStore } = await import('../src/storage/index.js');
+  const { publishPackage } = await import('../src/publish/index.js');
+  const { runIndexer } = await import('../src/index/indexer.js');
+  const { createRegistry } = await import('../src/registry/server.js');
+  const { splitNameVersion } = await import('../src/index/format.js');
+  const { parse: parseYaml } = await import('yaml');
+
+  const cases = JSON.parse(readFileSync(path.join(EPR, 'cases.json'), 'utf8')) as Case[];
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'epr-conf-'));
+  t.after(() => rm(tmp, { recursive: true, force: true }));
+
+  const registries = new Map<string, Awaited<ReturnType<typeof createRegistry>>>();
+  async function registryFor(idx: string) {
+    let r = registries.get(idx);
+    if (r) return r;
+    const store = await openStore(path.join(tmp, idx));
+    const seen = new Set<string>();
+    for (const s of sources(idx)) {
+      let id: string | undefined;
+      if (s.kind === 'zip') id = splitNameVersion(path.basename(s.file, '.zip')) ? path.basename(s.file, '.zip') : undefined;
+      else {
+        const m = parseYaml(readFileSync(path.join(s.dir, 'manifest.yml'), 'utf8')) as { name: string; version: string };
+        id = `${m.name}-${m.version}`;
+      }
+      if (id && seen.has(id)) continue;
+      try {
+        const out = await publishPackage(store, s.kind === 'zip' ? { zip: s.file } : { dir: s.dir }, { skipVerify: true, legacy: true, index: false, wait: false });
+        seen.add(`${out.name}-${out.version}`);
+      } catch (e) {
+        t.diagnostic(`seed ${idx}: ${s.kind === 'zip' ? s.file : s.dir} refused: ${(e as Error).message}`);
+      }
+    }
+    await runIndexer(store);
+    r = await createRegistry({ store, pollIntervalMs: 0, ui: false, requestLogs: false });
+    await r.refresh();
+    t.diagnostic(`${idx}: ${r.watcher.current.size} versions`);
+    registries.set(idx, r);
+    return r;
+  }
+  t.after(async () => {
+    for (const r of registries.values()) await r.close();
+  });
+
+  const results: { c: Case; ok: boolean; why?: string; exact?: boolean }[] = [];
+  for (const c of cases) {
+    const idx = /idx=([A-Z_]+)/.exec(c.notes)?.[1] ?? 'FS_MAIN';
+    if (SKIP[c.request] !== undefined && c.compare === 'exact-trimmed') {
+      results.push({ c, ok: true, why: `skipped: ${SKIP[c.request]}` });
+      continue;
+    }
+    const r = await registryFor(idx);
+    const check = async (): Promise<{ ok: boolean; why?: string; exact?: boolean }> => {
+      const headers: Record<string, string> = {};
+      if (c.request_headers) {
+        const [k, ...rest] = c.request_headers.split(':');
+        headers[k!.trim()] = rest.join(':').trim().replace('<now>', new Date().toUTCString());
+      }
+      if (c.compare === 'range-download') {
+        const head = await r.app.inject({ method: 'HEAD', url: c.request });
+        if (head.statusCode !== 200) return { ok: false, why: `HEAD status ${head.statusCode}` };
+        let body: Buffer;
+        if (c.expect_range_support) {
+          if (head.headers['accept-ranges'] !== 'bytes') return { ok: false, why: 'no Accept-Ranges: bytes' };
+          const size = Number(head.headers['content-length']);
+          if (!Number.isFinite(size) || size <= 0) return { ok: false, why: 'no Content-Length' };
+          const parts: Buffer[] = [];
+          for (let s = 0; s < size; s += 100 * 1024) {
+            const e = Math.min(size - 1, s + 100 * 1024 - 1);
+            const res = await r.app.inject({ method: 'GET', url: c.request, headers: { range: `bytes=${s}-${e}` } });
+            if (res.statusCode !== 206) return { ok: false, why: `range ${s}-${e}: status ${res.statusCode}` };
+            if (res.headers['content-range'] !== `bytes ${s}-${e}/${size}`) return { ok: false, why: `bad Content-Range ${res.headers['content-range']}` };
+            parts.push(res.rawPayload);
+          }
+          body = Buffer.concat(parts);
+        } else {
+          body = (await r.app.inject({ method: 'GET', url: c.request })).rawPayload;
+        }
+        const golden = readFileSync(path.join(EPR, c.golden!));
+        if (c.golden!.endsWith('-preview.txt')) {
+          const got = await zipListing(body);
+          return got.trim() === golden.toString('utf8').trim() ? { ok: true } : { ok: false, why: `zip listing differs:\n${got}` };
+        }
+        return body.equals(golden) ? { ok: true } : { ok: false, why: 'reassembled body differs' };
+      }
+      const res = await r.app.inject({ method: 'GET', url: c.request, headers });
+      if (res.statusCode !== c.status) return { ok: false, why: `status ${res.statusCode}, want ${c.status}: ${res.body.slice(0, 200)}` };
+      if (res.statusCode >= 200 && res.statusCode < 300) {
+        const cc = res.headers['cache-control'];
+        if (!Array.isArray(cc) || cc.length !== 2 || !/^max-age=\d+$/.test(cc[0]!) || cc[1] !== 'public') return { ok: false, why: `Cache-Control ${JSON.stringify(cc)}` };
+      }
+      if (c.compare === 'content-type') {
+        return res.headers['content-type'] === c.expect_content_type ? { ok: true } : { ok: false, why: `Content-Type ${res.headers['content-type']}` };
+      }
+      if (c.compare?.startsWith('status+Last-Modified')) {
+        return c.status >= 400 || res.headers['last-modified'] ? { ok: true } : { ok: false, why: 'no Last-Modified' };
+      }
+      if (c.compare === 'zip-listing') {
+        const got = await zipListing(res.rawPayload);
+        const want = readFileSync(path.join(EPR, c.golden!), 'utf8');
+        return got.trim() === want.trim() ? { ok: true } : { ok: false, why: `zip listing differs:\n${got}\n--- want\n${want}` };
+      }
+      if (c.compare === 'exact-trimmed') {
+        const goldenBuf = readFileSync(path.join(EPR, c.golden!));
+        if (/\.(jpg|png|ico|sig)$/.test(c.golden!)) {
+          if (c.golden!.endsWith('.sig')) return res.body.trim() === goldenBuf.toString('utf8').trim() ? { ok: true } : { ok: false, why: 'signature differs' };
+          return res.rawPayload.equals(goldenBuf) ? { ok: true } : { ok: false, why: 'bytes differ' };
+        }
+        const want = goldenBuf.toString('utf8');
+        const wj = parseJson(want);
+        if (wj !== undefined && typeof wj === 'object') {
+          const gj = parseJson(res.body);
+          if (res.statusCode < 300 && res.headers['content-type'] !== 'application/json') return { ok: false, why: `Content-Type ${res.headers['content-type']}` };
+          try {
+            assert.deepStrictEqual(gj, wj);
+          } catch (e) {
+            return { ok: false, why: (e as Error).message.slice(0, 3000) };
+          }
+          return { ok: true, exact: res.body.trim() === want.trim() };
+        }
+        if (res.statusCode >= 400 && res.headers['content-type'] !== 'text/plain; charset=utf-8') return { ok: false, why: `error Content-Type ${res.headers['content-type']}` };
+        return res.body.trim() === want.trim() ? { ok: true } : { ok: false, why: `body ${JSON.stringify(res.body.slice(0, 300))}, want ${JSON.stringify(want.trim())}` };
+      }
+      return { ok: false, why: `unknown compare ${c.compare}` };
+    };
+    results.push({ c, ...(await check()) });
+  }
+
+  const failed = results.filter((x) => !x.ok);
+  const exact = results.filter((x) => x.exact).length;
+  const json = results.filter((x) => x.exact !== undefined).length;
+  for (const x of results) t.diagnostic(`${x.ok ? 'PASS' : 'FAIL'} ${x.c.request} [${/suite=(\w+)/.exec(x.c.notes)?.[1]}]${x.why ? ` — ${x.why.split('\n')[0]}` : ''}`);
+  t.diagnostic(`${results.length - failed.length}/${results.length} pass; JSON bodies byte-exact: ${exact}/${json}`);
+  for (const f of failed) t.diagnostic(`FAIL ${f.c.request}: ${f.why}`);
+  assert.equal(failed.length, 0, `failing cases:\n${failed.map((f) => `${f.c.request} [${f.c.notes}]: ${f.why?.split('\n')[0]}`).join('\n')}`);
+});
