@@ -119,7 +119,14 @@ export class Ctx {
     if (this.docCache.has(rel)) return this.docCache.get(rel)!;
     const t = await this.text(rel);
     let res: ParsedDoc | null = null;
-    if (t !== undefined) {
+    if (t !== undefined && rel.endsWith('.json')) {
+      try {
+        const value: unknown = JSON.parse(t);
+        res = { value, lineOf: () => undefined };
+      } catch (e) {
+        this.parseErrors.set(rel, { message: (e as Error).message });
+      }
+    } else if (t !== undefined) {
       const p = parseYaml(t);
       res = p.error ? null : p.doc;
       if (p.error) this.parseErrors.set(rel, p.error);

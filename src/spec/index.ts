@@ -47,6 +47,7 @@ export async function validatePackage(src: PackageSource, opts: ValidateOptions 
   const ctx = new Ctx(src);
   ctx.mode = opts.mode ?? 'legacy-publish';
   ctx.warningsAsErrors = opts.warningsAsErrors ?? false;
+  if (ctx.mode !== 'legacy-publish') ctx.warnings.push({ code: 'SPEC_MODE', message: `${ctx.mode} validation mode is a technical preview` });
 
   if (ctx.mode === 'source' && /\.zip$/i.test(src.origin)) {
     ctx.error('SPEC_UNREADABLE', 'zip files are only supported in LegacyMode or BuildMode');

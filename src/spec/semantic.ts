@@ -874,6 +874,36 @@ async function policyRules(ctx: Ctx): Promise<void> {
   }
 }
 
+/** DeprecatedReplacedBy (>= 3.6): a `replaced_by` names the replacement at its own level. */
+async function deprecatedReplacedBy(ctx: Ctx): Promise<void> {
+  if (ctx.version.lt('3.6.0')) return;
+  const check = (file: string, holder: Obj, key: string, where: string): void => {
+    const dep = holder.deprecated;
+    if (!isObj(dep) || !isObj(dep.replaced_by)) return;
+    if (typeof dep.replaced_by[key] !== 'string' || !dep.replaced_by[key]) {
+      ctx.fileError('SPEC_POLICY', file, `${where}: deprecated.replaced_by must define "${key}"`);
+    }
+  };
+  const m = ctx.manifest;
+  check('manifest.yml', m, 'package', 'package');
+  for (const v of varsOf(m)) check('manifest.yml', v, 'variable', `variable "${String(v.name)}"`);
+  for (const pt of asObjs(m.policy_templates)) {
+    check('manifest.yml', pt, 'policy_template', `policy template "${String(pt.name)}"`);
+    for (const v of varsOf(pt)) check('manifest.yml', v, 'variable', `variable "${String(v.name)}"`);
+    for (const inp of asObjs(pt.inputs)) {
+      check('manifest.yml', inp, 'input', `input "${String(inp.type ?? inp.package)}"`);
+      for (const v of varsOf(inp)) check('manifest.yml', v, 'variable', `variable "${String(v.name)}"`);
+    }
+  }
+  for (const c of ctx.children('data_stream')) {
+    const f = `${c.path}/manifest.yml`;
+    const dm = await ctx.value(f);
+    if (!isObj(dm)) continue;
+    check(f, dm, 'data_stream', `data stream "${c.name}"`);
+    for (const st of asObjs(dm.streams)) for (const v of varsOf(st)) check(f, v, 'variable', `variable "${String(v.name)}"`);
+  }
+}
+
 /** Parent category of each known subcategory (Elastic's categories.yml, abridged). */
 const CATEGORY_PARENTS: Record<string, string> = {
   application_observability: 'observability', os_system: 'observability', monitoring: 'observability', containers: 'observability',
@@ -929,6 +959,7 @@ export async function runSemanticRules(ctx: Ctx): Promise<void> {
     ['TemplatePaths', inputTemplateChecks],
     ['Vars', varsRules],
     ['Policy', policyRules],
+    ['DeprecatedReplacedBy', deprecatedReplacedBy],
     ['Categories', categoryRules],
   ];
   for (const [name, rule] of rules) {

@@ -269,7 +269,7 @@ async function walkFolder(ctx: Ctx, spec: Item, dir: string, pkgName: string): P
     }
     const wantDir = item.type === 'folder';
     if (wantDir !== (child.type === 'dir')) {
-      ctx.error('SPEC_NOT_ALLOWED', `[${ctx.filePath(child.path)}] is a ${child.type === 'dir' ? 'folder' : 'file'} but is expected to be a ${wantDir ? 'folder' : 'file'}`, child.path);
+      ctx.error('SPEC_NOT_ALLOWED', `[${name}] is a ${child.type === 'dir' ? 'folder' : 'file'} but is expected to be a ${wantDir ? 'folder' : 'file'}`, child.path);
       continue;
     }
     if (item.mode && ctx.mode !== 'legacy-publish' && item.mode !== ctx.mode) {
@@ -312,7 +312,7 @@ async function checkFile(ctx: Ctx, item: Item, rel: string, size: number): Promi
     ctx.fileError('SPEC_YAML', rel, "document dashes are required (start the document with '---')", 1);
     return;
   }
-  if (item.media === 'json') {
+  if (item.media === 'json' && !rel.endsWith('.json')) {
     try {
       JSON.parse(text);
     } catch (e) {
