@@ -82,8 +82,7 @@ async function versionIntegrity(ctx: Ctx): Promise<void> {
   let ok = first === mv;
   if (!ok && first.endsWith('-next') && versions.includes(mv)) ok = true;
   if (!ok) {
-    if (!versions.includes(mv)) ctx.fileError('SPEC_CHANGELOG', 'manifest.yml', "current manifest version doesn't have changelog entry");
-    else ctx.fileError('SPEC_CHANGELOG', 'manifest.yml', `current manifest version doesn't match the latest version in changelog (${first})`);
+    ctx.fileError('SPEC_CHANGELOG', 'manifest.yml', "current manifest version doesn't have changelog entry");
     return;
   }
   for (const v of versions.slice(1)) {
@@ -201,6 +200,8 @@ async function fieldGroups(ctx: Ctx): Promise<void> {
   }
 }
 
+const DIMENSION_TYPES = ['constant_keyword', 'keyword', 'long', 'integer', 'short', 'byte', 'double', 'float', 'half_float', 'scaled_float', 'unsigned_long', 'ip'];
+
 async function fieldsRules(ctx: Ctx): Promise<void> {
   if (ctx.type !== 'integration' && ctx.type !== 'input') return;
   const buildYml = (await ctx.value('_dev/build/build.yml')) as Obj | undefined;
@@ -226,8 +227,8 @@ async function fieldsRules(ctx: Ctx): Promise<void> {
     for (const f of fields) {
       const t = f.def.type;
       if (f.def.dimension === true && f.def.external === undefined) {
-        const ok = typeof t === 'string' && ['keyword', 'constant_keyword', 'ip', 'long', 'integer', 'short', 'byte', 'double', 'float', 'half_float', 'scaled_float', 'unsigned_long', 'boolean'].includes(t);
-        if (!ok && t !== undefined) ctx.fileError('SPEC_FIELDS', f.file, `field "${f.name}" of type ${String(t)} can't be a dimension, allowed types for dimensions: constant_keyword, keyword, long, integer, short, byte, double, float, half_float, scaled_float, unsigned_long, ip, boolean`);
+        const ok = typeof t === 'string' && DIMENSION_TYPES.includes(t);
+        if (!ok) ctx.fileError('SPEC_FIELDS', f.file, `field "${f.name}" of type ${typeof t === 'string' ? t : ''} can't be a dimension, allowed types for dimensions: ${DIMENSION_TYPES.join(', ')}`);
       }
       if (f.def.date_format !== undefined && t !== 'date' && f.def.external === undefined) {
         ctx.fileError('SPEC_FIELDS', f.file, `field "${f.name}" of type ${String(t)} can't set date_format. date_format is allowed for date field type only`);
@@ -277,9 +278,11 @@ async function dataStreamRules(ctx: Ctx): Promise<void> {
       ctx.fileError('SPEC_FIELDS', mf, `time series index mode enabled but no dimension fields found in data stream "${c.name}"`);
     }
     if (ctx.version.gte('2.0.0') && typeof m.ilm_policy === 'string') {
-      const prefix = `${String(m.type)}-${String(ctx.manifest.name)}.${String(m.dataset ?? `${String(ctx.manifest.name)}.${c.name}`).replace(`${String(ctx.manifest.name)}.`, '')}-`;
+      const prefixes = [`${String(m.type)}-${String(ctx.manifest.name)}.${c.name}-`];
+      if (typeof m.dataset === 'string') prefixes.push(`${String(m.type)}-${m.dataset}-`);
       const p = m.ilm_policy;
-      const rest = p.startsWith(prefix) ? p.slice(prefix.length) : undefined;
+      const pre = prefixes.find((x) => p.startsWith(x));
+      const rest = pre !== undefined ? p.slice(pre.length) : undefined;
       if (rest === undefined || !(ctx.hasFile(`${c.path}/elasticsearch/ilm/${rest}.json`) || ctx.hasFile(`${c.path}/elasticsearch/ilm/${rest}.yml`))) {
         ctx.fileError('SPEC_DATA_STREAM', mf, `field ilm_policy: ILM policy "${p}" not found in package, expected definition in "${ctx.filePath(`${c.path}/elasticsearch/ilm/${rest ?? '?'}.json`)}"`);
       }
@@ -906,12 +909,11 @@ async function deprecatedReplacedBy(ctx: Ctx): Promise<void> {
 
 /** Parent category of each known subcategory (Elastic's categories.yml, abridged). */
 const CATEGORY_PARENTS: Record<string, string> = {
-  application_observability: 'observability', os_system: 'observability', monitoring: 'observability', containers: 'observability',
-  kubernetes: 'observability', cloud: 'observability', web: 'observability', database_security: 'security', edr_xdr: 'security',
-  firewall_security: 'security', iam: 'security', ids_ips: 'security', network_security: 'security', threat_intel: 'security',
-  vulnerability_management: 'security', siem: 'security', cloudsecurity_cdr: 'security', email_security: 'security',
-  dns_security: 'security', proxy_security: 'security', vpn_security: 'security', web_application_firewall: 'security',
-  productivity_security: 'security', cdn_security: 'security', advanced_analytics_ueba: 'security', auditd: 'security',
+  application_observability: 'observability', database_security: 'security', edr_xdr: 'security', firewall_security: 'security',
+  iam: 'security', ids_ips: 'security', network_security: 'security', threat_intel: 'security', vulnerability_management: 'security',
+  siem: 'security', cloudsecurity_cdr: 'security', email_security: 'security', dns_security: 'security', proxy_security: 'security',
+  vpn_security: 'security', web_application_firewall: 'security', productivity_security: 'security', cdn_security: 'security',
+  advanced_analytics_ueba: 'security',
 };
 const parentOf = (c: string): string => CATEGORY_PARENTS[c] ?? c;
 
