@@ -140,7 +140,7 @@ export function compareEntries(a: Entry, b: Entry): number {
 
 export interface CachedResponse {
   status: number;
-  body: string;
+  body: Buffer;
   contentType: string;
 }
 

@@ -104,7 +104,7 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
   const log = opts.logger ?? silentLogger;
   const store = opts.store;
   const times: CacheTimes = { ...DEFAULT_CACHE_TIMES, ...opts.cacheTimes };
-  const serviceBody = JSON.stringify({ 'service.name': opts.serviceName ?? process.env.ELASTIC_APM_SERVICE_NAME ?? 'package-storage', 'service.version': opts.serviceVersion ?? '0.0.0' }, null, 2) + '\n';
+  const serviceBody = Buffer.from(JSON.stringify({ 'service.name': opts.serviceName ?? process.env.ELASTIC_APM_SERVICE_NAME ?? 'package-storage', 'service.version': opts.serviceVersion ?? '0.0.0' }, null, 2) + '\n');
   const m = metrics();
   const watcher = new CatalogWatcher(store, {
     logger: log,
@@ -215,7 +215,7 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
     if (r.error) {
       reply.header('Cache-Control', ['max-age=0', 'private, no-store']).header('X-Content-Type-Options', 'nosniff');
     } else cache(reply, seconds);
-    return reply.code(r.status).header('Content-Type', r.contentType).send(r.body);
+    return reply.code(r.status).header('Content-Type', r.contentType).send(typeof r.body === 'string' ? Buffer.from(r.body) : r.body);
   }
 
   async function dispatch(req: FastifyRequest, reply: FastifyReply): Promise<unknown> {

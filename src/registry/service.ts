@@ -305,7 +305,7 @@ export function search(catalog: Catalog, q: Query, opts: ServiceOptions = {}): S
     if (f.category !== undefined && !matchesCategory(e, f.category)) continue;
     items.push(searchItemFor(e, f.category));
   }
-  const res: CachedResponse = { status: 200, body: items.length === 0 ? '[]\n' : `[\n${items.join(',\n')}\n]\n`, contentType: JSON_TYPE };
+  const res: CachedResponse = { status: 200, body: Buffer.from(items.length === 0 ? '[]\n' : `[\n${items.join(',\n')}\n]\n`), contentType: JSON_TYPE };
   catalog.searchCache.set(key, res);
   return res;
 }
@@ -350,7 +350,7 @@ export function categories(catalog: Catalog, q: Query, opts: ServiceOptions = {}
     if (def?.parent_title) item.parent_title = def.parent_title;
     return item;
   });
-  const res: CachedResponse = { status: 200, body: goJson(out), contentType: JSON_TYPE };
+  const res: CachedResponse = { status: 200, body: Buffer.from(goJson(out)), contentType: JSON_TYPE };
   catalog.categoriesCache.set(key, res);
   return res;
 }
