@@ -168,9 +168,12 @@ export async function registerUi(app: FastifyInstance, opts: UiOptions): Promise
     return reply.type(a.type).send(a.body);
   };
 
-  app.get('/app', (_req, reply) => sendIndex(reply));
-  app.get('/app/', (_req, reply) => sendIndex(reply));
+  // The registry labels requests by route for its metrics (`req.routeLabel`); ours are 'ui' and 'ui-integrity'.
+  const label = (req: object, l: string) => ((req as { routeLabel?: string }).routeLabel = l);
+  app.get('/app', (req, reply) => (label(req, 'ui'), sendIndex(reply)));
+  app.get('/app/', (req, reply) => (label(req, 'ui'), sendIndex(reply)));
   app.get('/app/*', (req, reply) => {
+    label(req, 'ui');
     const rel = (req.params as { '*': string })['*'] ?? '';
     // Unknown files under assets/ are real 404s (a stale page asking for an old hash), not the app shell.
     if (rel.startsWith('assets/') && !assets.has(rel)) {
@@ -182,6 +185,7 @@ export async function registerUi(app: FastifyInstance, opts: UiOptions): Promise
   const cache = new LRUCache<string, Integrity>({ max: 2000, ttl: 10 * 60 * 1000 });
   const inflight = new Map<string, Promise<Integrity>>();
   app.get('/api/v1/ui/packages/:name/:version/integrity', async (req, reply) => {
+    label(req, 'ui-integrity');
     const { name, version } = req.params as { name: string; version: string };
     reply.header('Cache-Control', 'no-cache');
     if (!NAME_RE.test(name) || !VERSION_RE.test(version)) {
