@@ -9,7 +9,7 @@
  *
  * Pure: parses the bytes it is given.
  */
-import { parseDocument, type Tags } from 'yaml';
+import { LineCounter, parseDocument, type Tags } from 'yaml';
 import { PsError } from '../errors.js';
 
 export type YamlValue = null | boolean | number | string | YamlValue[] | { [k: string]: YamlValue };
@@ -33,10 +33,11 @@ const customTags = (tags: Tags): Tags =>
  */
 export function parseYaml(text: string | Buffer, file = 'manifest.yml'): YamlValue {
   const src = typeof text === 'string' ? text : text.toString('utf8');
-  const doc = parseDocument(src, { version: '1.1', schema: 'yaml-1.1', customTags, prettyErrors: false, uniqueKeys: false });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(src, { version: '1.1', schema: 'yaml-1.1', customTags, prettyErrors: false, uniqueKeys: false, lineCounter });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
-    const line = e.linePos?.[0]?.line;
+    const line = e.pos?.[0] !== undefined ? lineCounter.linePos(e.pos[0]).line : undefined;
     const reason = e.message.split('\n')[0];
     throw new PsError('MANIFEST_INVALID', `${file}${line ? `:${line}` : ''}: invalid YAML: ${reason}`, {
       data: { file, line, message: reason },
