@@ -9,7 +9,8 @@ import { Ctx } from './context.js';
 import type { ValidationResult } from './index.js';
 
 const NAME_RE = /^[a-z0-9_]+$/;
-const TYPES = new Set(['integration', 'input', 'content']);
+/** `solution` is an old v1 type (endpoint 0.13.x) that re-published packages still carry. */
+const TYPES = new Set(['integration', 'input', 'content', 'solution']);
 
 export async function validateLegacyPublish(src: PackageSource): Promise<ValidationResult> {
   const ctx = new Ctx(src);
@@ -31,7 +32,7 @@ export async function validateLegacyPublish(src: PackageSource): Promise<Validat
   if (typeof m.title !== 'string' || !m.title) bad('title', 'title is required');
   if (m.format_version === undefined || m.format_version === null) bad('format_version', 'format_version is required');
   const type = m.type ?? 'integration';
-  if (typeof type !== 'string' || !TYPES.has(type)) bad('type', `type must be one of the following: "integration", "input", "content"`);
+  if (typeof type !== 'string' || !TYPES.has(type)) bad('type', `type must be one of the following: "integration", "input", "content", "solution"`);
 
   for (const f of ctx.files.keys()) {
     if (/^data_stream\/[^/]+\/manifest\.yml$/.test(f)) {
