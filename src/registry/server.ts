@@ -122,8 +122,7 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
   const maxUpload = opts.maxUploadBytes ?? 250 * 1024 * 1024;
 
   const app = Fastify({
-    loggerInstance: opts.requestLogs === false ? undefined : (log as never),
-    disableRequestLogging: opts.requestLogs === false,
+    ...(opts.requestLogs === false ? { logger: false } : { loggerInstance: log as never }),
     routerOptions: { maxParamLength: 65535, ignoreTrailingSlash: false, ignoreDuplicateSlashes: false, caseSensitive: true },
     bodyLimit: maxUpload,
     return503OnClosing: false,
