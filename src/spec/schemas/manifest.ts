@@ -186,6 +186,8 @@ export function manifestSchema(type: string, v: SpecVersion): S {
       elasticsearch: obj({ privileges: obj({ cluster: arr(str) }, [], false) }, [], false),
       provider_permissions: providerPermissions,
       sections: sectionsSchema(),
+      // ungated patch-release fields (3.6.x)
+      group: { type: 'string', pattern: NAME_PATTERN },
     });
     if (v.gte('3.3.0')) props.policy_templates_behavior = { type: 'string', enum: ['all', 'combined_policy', 'individual_policies'] };
     if (v.gte('3.6.0')) {
