@@ -75,16 +75,16 @@ async function resolveOut(out: string | undefined, base: string): Promise<string
   if (out === undefined) return path.resolve('build', file);
   const abs = path.resolve(out);
   const st = await fsp.stat(abs).catch(() => undefined);
-  if (st?.isDirectory() || out.endsWith('/') || out.endsWith(path.sep)) return path.join(abs, file);
-  if (!abs.endsWith('.zip')) {
-    throw new PsError('USAGE', `--out must be a directory or a .zip file path, got '${out}'`);
-  }
-  return abs;
+  if (st?.isDirectory()) return path.join(abs, file);
+  if (abs.endsWith('.zip') && !out.endsWith('/')) return abs;
+  if (st) throw new PsError('USAGE', `--out '${out}' is an existing file that is not a .zip; give a directory or a .zip path`);
+  return path.join(abs, file);
 }
 
 /**
- * Build the zip of the package folder `dir`. `out` is a directory (→ `<out>/{name}-{version}.zip`, created if
- * missing) or a `.zip` file path; the default is `./build/{name}-{version}.zip` under the current directory.
+ * Build the zip of the package folder `dir`. `out` is a `.zip` file path, or else a directory
+ * (→ `<out>/{name}-{version}.zip`, created if missing); the default is `./build/{name}-{version}.zip` under the
+ * current directory. Also returns the zip's sha256 (hex).
  */
 export async function buildZip(
   dir: string,
