@@ -907,6 +907,42 @@ async function deprecatedReplacedBy(ctx: Ctx): Promise<void> {
   }
 }
 
+/**
+ * Sections enforced by DocsStructure (version 1). Elastic's `docs_schema/enforced_sections_v1.yml` is not
+ * available here: this is the subset of its headings we are confident about.
+ */
+const ENFORCED_SECTIONS_V1 = [
+  'Overview',
+  'What data does this integration collect?',
+  'What do I need to use this integration?',
+  'How do I deploy this integration?',
+  'Troubleshooting',
+  'Reference',
+];
+
+/** DocsStructure (opt-in through validation.yml `docs_structure_enforced.enabled`). */
+async function docsStructure(ctx: Ctx): Promise<void> {
+  const vy = await ctx.value('validation.yml');
+  const ds = isObj(vy) && isObj(vy.docs_structure_enforced) ? vy.docs_structure_enforced : undefined;
+  if (!ds || ds.enabled !== true) return;
+  const skip = new Set(asObjs(ds.skip).map((x) => String(x.title ?? '').trim().toLowerCase()));
+  const required = ENFORCED_SECTIONS_V1.filter((t) => !skip.has(t.toLowerCase()));
+  const problems: string[] = [];
+  for (const f of ctx.children('docs').filter((c) => c.type === 'file' && c.name.endsWith('.md'))) {
+    const text = (await ctx.text(f.path)) ?? '';
+    const headings = new Set(
+      text
+        .split('\n')
+        .map((l) => /^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$/.exec(l)?.[1])
+        .filter((h): h is string => !!h)
+        .map((h) => h.trim().toLowerCase()),
+    );
+    const missing = required.filter((t) => !headings.has(t.toLowerCase()));
+    if (missing.length) problems.push(`${f.path}: missing required section(s) ${missing.map((m) => `"${m}"`).join(', ')}`);
+  }
+  if (problems.length) ctx.error('SPEC_DOCS', `documentation structure validation failed: ${problems.join('; ')}`, 'docs');
+}
+
 /** Parent category of each known subcategory (Elastic's categories.yml, abridged). */
 const CATEGORY_PARENTS: Record<string, string> = {
   application_observability: 'observability', database_security: 'security', edr_xdr: 'security', firewall_security: 'security',
@@ -963,6 +999,7 @@ export async function runSemanticRules(ctx: Ctx): Promise<void> {
     ['Policy', policyRules],
     ['DeprecatedReplacedBy', deprecatedReplacedBy],
     ['Categories', categoryRules],
+    ['DocsStructure', docsStructure],
   ];
   for (const [name, rule] of rules) {
     try {

@@ -217,3 +217,40 @@ test('YAML helpers: lines and dotted keys', () => {
   assert.deepEqual(expandDotted({ 'kibana.version': '^8', kibana: { x: 1 } }), { kibana: { version: '^8', x: 1 } });
   assert.ok(parseYaml('a: [').error);
 });
+
+test('DocsStructure is opt-in and honours skips', async () => {
+  const readme = '# Demo\n## Overview\n## What data does this integration collect?\n## What do I need to use this integration?\n## How do I deploy this integration?\n## Troubleshooting\n';
+  const vy = 'docs_structure_enforced:\n  enabled: true\n  version: 1\n';
+  assert.deepEqual(await messages(pkg({ 'docs/README.md': readme })), []);
+  const m = await messages(pkg({ 'docs/README.md': readme, 'validation.yml': vy }));
+  assert.equal(m.length, 1);
+  assert.match(m[0]!, /docs\/README\.md: missing required section\(s\) "Reference"/);
+  assert.deepEqual(await messages(pkg({ 'docs/README.md': readme, 'validation.yml': `${vy}  skip:\n    - title: Reference\n      reason: x\n` })), []);
+});
+
+test('JSE00001: renaming message to event.original needs guards (from 3.0.0)', async () => {
+  const pipeline = '---\nprocessors:\n  - rename:\n      field: message\n      target_field: event.original\n';
+  const bad = await validatePackage(mem(pkg({ 'data_stream/logs/elasticsearch/ingest_pipeline/default.yml': pipeline })));
+  assert.deepEqual(bad.errors.map((e) => e.code), ['JSE00001', 'JSE00001']);
+  const good = `${pipeline}      if: ctx.event?.original == null\n  - remove:\n      field: message\n      if: ctx.event?.original != null\n`;
+  assert.deepEqual(await messages(pkg({ 'data_stream/logs/elasticsearch/ingest_pipeline/default.yml': good })), []);
+  const old = await messages(pkg({ 'manifest.yml': manifest('', '2.12.0'), 'data_stream/logs/elasticsearch/ingest_pipeline/default.yml': pipeline }));
+  assert.deepEqual(old, []);
+});
+
+test('size limits and dashboards without filters', async () => {
+  const { fmtSize } = await import('./structure.js');
+  assert.equal(fmtSize(150 * 1024 * 1024), '150MB');
+  assert.equal(fmtSize(1025), '1025B');
+  const big = await messages(pkg({ 'data_stream/logs/fields/big.yml': `# ${'x'.repeat(5 * 1024 * 1024)}\n` }));
+  assert.ok(big.some((m) => m.endsWith('is bigger than expected (5MB)')), big.join('\n'));
+  const mkDash = (filter: unknown[]): string =>
+    JSON.stringify({ id: 'demo-d1', type: 'dashboard', attributes: { title: 'D', panelsJSON: '[]', kibanaSavedObjectMeta: { searchSourceJSON: JSON.stringify({ query: { query: '', language: 'kuery' }, filter }) } } });
+  const dash = mkDash([]);
+  const m = await validatePackage(mem(pkg({ 'kibana/dashboard/demo-d1.json': dash })));
+  assert.deepEqual(m.errors.map((e) => e.code), ['SVR00002']);
+  const filtered = mkDash([{ query: { match_phrase: { 'data_stream.dataset': 'demo.logs' } } }]);
+  assert.deepEqual(await messages(pkg({ 'kibana/dashboard/demo-d1.json': filtered })), []);
+  const v2 = await messages(pkg({ 'manifest.yml': manifest('', '2.12.0'), 'kibana/dashboard/demo-d1.json': dash }));
+  assert.deepEqual(v2, []);
+});
