@@ -30,6 +30,10 @@ export interface Config {
   s3Region?: string;
   /** S3: path-style addressing (default true with a custom endpoint). */
   s3PathStyle?: boolean;
+  /** S3: attempts per request, retries included (exponential backoff on 5xx, throttling, timeouts). Default 5. Env also AWS_MAX_ATTEMPTS. */
+  s3MaxAttempts?: number;
+  /** S3: socket idle timeout per request, in milliseconds. Default 60000. */
+  s3TimeoutMs?: number;
   /** Zip limits for untrusted packages. */
   maxZipEntries: number;
   maxZipBytes: number;
@@ -55,6 +59,8 @@ export const FIELDS: FieldDef[] = [
   { key: 's3Endpoint', env: 'PACKAGE_STORAGE_S3_ENDPOINT', kind: 'string', extraEnv: ['AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL'] },
   { key: 's3Region', env: 'PACKAGE_STORAGE_S3_REGION', kind: 'string', extraEnv: ['AWS_REGION', 'AWS_DEFAULT_REGION'] },
   { key: 's3PathStyle', env: 'PACKAGE_STORAGE_S3_PATH_STYLE', kind: 'bool' },
+  { key: 's3MaxAttempts', env: 'PACKAGE_STORAGE_S3_MAX_ATTEMPTS', kind: 'int', extraEnv: ['AWS_MAX_ATTEMPTS'] },
+  { key: 's3TimeoutMs', env: 'PACKAGE_STORAGE_S3_TIMEOUT_MS', kind: 'int' },
   { key: 'maxZipEntries', env: 'PACKAGE_STORAGE_MAX_ZIP_ENTRIES', kind: 'int', default: 65535 },
   { key: 'maxZipBytes', env: 'PACKAGE_STORAGE_MAX_ZIP_BYTES', kind: 'int', default: 250 * MB },
   { key: 'maxZipEntryBytes', env: 'PACKAGE_STORAGE_MAX_ZIP_ENTRY_BYTES', kind: 'int', default: 150 * MB },
