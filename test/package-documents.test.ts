@@ -15,6 +15,7 @@ import semver from 'semver';
 import { deriveDocument, normalizeDocument, spreadDeprecation, toSearchItem } from '../src/package/document.js';
 import type { PackageDocument } from '../src/index/format.js';
 import type { PackageSource } from '../src/package/source.js';
+import { CATEGORIES } from '../src/package/categories.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const EPR = path.resolve(here, '../../shared/testdata/epr');
@@ -143,4 +144,18 @@ test('search items match the generated/search*.json goldens', { skip }, async (t
     checked++;
   }
   assert.ok(checked >= 30, `only ${checked} search items had a package`);
+});
+
+test('category titles and parents match the /categories goldens', { skip }, () => {
+  let n = 0;
+  for (const f of readdirSync(path.join(EPR, 'generated')).filter((f) => /^categories.*\.json$/.test(f))) {
+    for (const c of JSON.parse(readFileSync(path.join(EPR, 'generated', f), 'utf8')) as Record<string, string>[]) {
+      const info = CATEGORIES[c.id!];
+      assert.equal(c.title, info ? info.title : c.id, `${f}: ${c.id}`);
+      assert.equal(c.parent_id, info?.parent_id, `${f}: ${c.id} parent`);
+      assert.equal(c.parent_title, info?.parent_title, `${f}: ${c.id} parent title`);
+      n++;
+    }
+  }
+  assert.ok(n > 20);
 });
