@@ -168,7 +168,17 @@ test('EPR conformance (cases.json)', { skip: missing, timeout: 600_000 }, async 
       }
       if (id && seen.has(id)) continue;
       try {
-        const out = await publishPackage(store, s.kind === 'zip' ? { zip: s.file } : { dir: s.dir }, { skipVerify: true, legacy: true, index: false, wait: false });
+        const input = s.kind === 'zip' ? { zip: s.file } : { dir: s.dir };
+        let out: { name: string; version: string };
+        try {
+          out = await publishPackage(store, input, { skipVerify: true, legacy: true, index: false, wait: false });
+        } catch (e) {
+          // local-storage/example-1.0.1.zip.sig is a dummy (32 hex chars, not armored): publish rightly refuses
+          // it, but the EPR cases serve it as the package's signature, so that package is written directly.
+          if ((e as { code?: string }).code !== 'SIGNATURE_MALFORMED') throw e;
+          t.diagnostic(`seed ${idx}: ${path.basename(s.kind === 'zip' ? s.file : s.dir)} has a dummy signature; written directly`);
+          out = await directPublish(store, input);
+        }
         seen.add(`${out.name}-${out.version}`);
       } catch (e) {
         t.diagnostic(`seed ${idx}: ${s.kind === 'zip' ? s.file : s.dir} refused: ${(e as Error).message}`);
