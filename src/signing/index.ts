@@ -376,8 +376,14 @@ export async function signDetached(data: DataInput, privateArmored: string, pass
   const message = await openpgp.createMessage({ binary: input as Uint8Array });
   let out: string;
   try {
-    const sig = await openpgp.sign({ message, signingKeys: key, detached: true, format: 'armored', date: opts.date });
-    out = await readAllText(sig);
+    // Not openpgp.sign(): for a detached signature over a stream it reads the whole message into memory
+    // (readToEnd of the written packets). Message.signDetached hashes a passive clone of the literal data,
+    // so we drain the literal data ourselves (discarding it) while the signature is armored.
+    const lit = message.packets.findPacket(openpgp.enums.packet.literalData) as unknown as { getBytes(clone?: boolean): unknown };
+    const signDetachedFn = (message as unknown as { signDetached: (...a: unknown[]) => Promise<openpgp.Signature> }).signDetached.bind(message);
+    const sig = await signDetachedFn([key], [], null, [], opts.date ?? new Date(), [], [], [], openpgp.config);
+    const [armored] = await Promise.all([readAllText(sig.armor()), drain(lit.getBytes())]);
+    out = armored;
   } catch (e) {
     if (e instanceof PsError) throw e;
     throw new PsError('INTERNAL', `signing failed: ${(e as Error).message}`, { cause: e });
