@@ -154,7 +154,7 @@ export function register(program: Command): void {
     )
     .action(
       action(async (flags: ServeFlags) => {
-        const cfg = loadConfig({ storage: flags.storage, host: flags.host, port: flags.port, pollIntervalMs: flags.pollInterval, trustedKeys: flags.trustedKeys, publicUrl: flags.publicUrl, publishTokenFile: flags.publishTokenFile });
+        const cfg = loadConfig({ storage: flags.storage, host: flags.host, port: flags.port, pollIntervalMs: flags.pollInterval, trustedKeys: flags.trustedKeys, publicUrl: flags.publicUrl, publishTokenFile: flags.publishTokenFile, allowUnknownQueryParameters: flags.allowUnknownQueryParameters });
         const log = createLogger({ level: cfg.logLevel, name: 'registry' });
         const store = await openStore(cfg.storage, cfg);
         let trustedKeys = cfg.trustedKeys;
@@ -192,7 +192,7 @@ export function register(program: Command): void {
           trustedKeysArmored,
           publicUrl: cfg.publicUrl,
           maxUploadBytes: cfg.maxZipBytes,
-          query: { allowUnknownQueryParameters: flags.allowUnknownQueryParameters ?? process.env.PACKAGE_STORAGE_ALLOW_UNKNOWN_QUERY_PARAMETERS === 'true' },
+          query: { allowUnknownQueryParameters: cfg.allowUnknownQueryParameters },
         });
         const first = await reg.watcher.start();
         log.info({ storage: store.description, cursor: first.cursor, versions: first.count }, 'catalog loaded');
