@@ -103,3 +103,22 @@ test('HTTP publish: 201, visible at once, 200 same bytes, 409 other bytes, 422 i
   r = await post(zip, 'wrong');
   assert.equal(r.statusCode, 403);
 });
+
+test('publish --registry client against a listening registry (multipart over a real socket)', { skip: missing, timeout: 120_000 }, async (t) => {
+  const { openStore } = await import('../src/storage/index.js');
+  const { publishZipFile } = await import('../src/publish/index.js');
+  const { publishViaRegistry } = await import('../src/publish/client.js');
+  const { createRegistry } = await import('../src/registry/server.js');
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'reg-client-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const store = await openStore(dir);
+  const reg = await createRegistry({ store, pollIntervalMs: 60_000, ui: false, requestLogs: false, publishTokens: ['t0k'], publish: (zip, sig) => publishZipFile(store, zip, sig, { skipVerify: true }) });
+  t.after(() => reg.close());
+  await reg.watcher.start();
+  const url = await reg.app.listen({ host: '127.0.0.1', port: 0 });
+  const out = await publishViaRegistry(url, 't0k', path.join(SAMPLES, 'login_audit'));
+  assert.equal(out.status, 'published');
+  const res = await fetch(`${url}/search?package=login_audit`);
+  assert.match(await res.text(), /"version": "1.0.0"/);
+  await assert.rejects(publishViaRegistry(url, undefined, path.join(SAMPLES, 'login_audit')), /UNAUTHORIZED|401|token/i);
+});
