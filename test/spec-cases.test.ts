@@ -2,7 +2,8 @@
  * Runs every case of ../shared/testdata/package-spec/cases.json (Elastic's package-spec test expectations)
  * through validatePackage: a case agrees when valid/invalid matches AND each expected error substring is
  * found in some error. Prints the agreement figure and every disagreeing case; asserts >= 90%.
- * Cases with a `mutation` are run on a temporary copy with the mutation applied.
+ * Cases with a `mutation` are run on a temporary copy with the mutation applied; the zip loader case on a
+ * zip built from the folder.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { openFolder } from '../src/package/folder.js';
 import type { PackageSource } from '../src/package/source.js';
+import { openZip } from '../src/package/zip.js';
 import { validatePackage, type ValidateOptions } from '../src/spec/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -32,16 +34,10 @@ interface Case {
   exact_error_count?: number | null;
 }
 
+const tmpDirs: string[] = [];
+
 /** Zip a package folder (root `{name}-{version}/`) and open it with the zip reader, if it exists yet. */
 async function zipOf(dir: string): Promise<PackageSource | undefined> {
-  const spec = '../src/package/zip.js';
-  let mod: { openZip?: (f: string) => Promise<PackageSource> };
-  try {
-    mod = (await import(spec)) as typeof mod;
-  } catch {
-    return undefined;
-  }
-  if (!mod.openZip) return undefined;
   const yazl = (await import('yazl')).default;
   const manifest = parseYaml(readFileSync(path.join(dir, 'manifest.yml'), 'utf8')) as { name: string; version: string };
   const root = `${manifest.name}-${manifest.version}`;
@@ -56,13 +52,14 @@ async function zipOf(dir: string): Promise<PackageSource | undefined> {
   await walk('');
   zip.end();
   const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'spec-zip-'));
+  tmpDirs.push(tmp);
   const file = path.join(tmp, `${root}.zip`);
   await new Promise<void>((resolve, reject) => {
     const out = createWriteStream(file);
     zip.outputStream.pipe(out).on('close', () => resolve()).on('error', reject);
   });
   try {
-    return await mod.openZip(file);
+    return await openZip(file);
   } catch {
     return undefined;
   }
@@ -77,6 +74,7 @@ async function applyMutation(dir: string, mutation: string): Promise<string | un
   const m = /^write (\S+) with: (.*)$/s.exec(mutation.trim());
   if (!m) return undefined;
   const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'spec-case-'));
+  tmpDirs.push(tmp);
   const root = path.join(tmp, path.basename(dir));
   await copyDir(dir, root);
   const target = path.join(root, m[1]!);
@@ -138,6 +136,7 @@ test('package-spec cases agree with Elastic expectations (>= 90%)', { skip: !exi
       disagreements.push(`${label}: ${why}${missing.length ? `; missing: ${missing.map((s) => JSON.stringify(s.slice(0, 120))).join(' | ')}` : ''}${!c.valid ? '' : `; got: ${msgs.slice(0, 3).map((s) => s.slice(0, 200)).join(' | ')}`}`);
     }
   }
+  for (const t of tmpDirs) await fsp.rm(t, { recursive: true, force: true });
   const total = cases.length;
   const pct = (100 * agree) / total;
   console.log(`package-spec cases: ${agree}/${total} agree (${pct.toFixed(1)}%), ${run} run, ${notRun.length} not run`);

@@ -5,6 +5,7 @@
 import semver from 'semver';
 import Handlebars from 'handlebars';
 import type { Ctx } from './context.js';
+import { CATEGORIES } from '../package/categories.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -943,15 +944,8 @@ async function docsStructure(ctx: Ctx): Promise<void> {
   if (problems.length) ctx.error('SPEC_DOCS', `documentation structure validation failed: ${problems.join('; ')}`, 'docs');
 }
 
-/** Parent category of each known subcategory (Elastic's categories.yml, abridged). */
-const CATEGORY_PARENTS: Record<string, string> = {
-  application_observability: 'observability', database_security: 'security', edr_xdr: 'security', firewall_security: 'security',
-  iam: 'security', ids_ips: 'security', network_security: 'security', threat_intel: 'security', vulnerability_management: 'security',
-  siem: 'security', cloudsecurity_cdr: 'security', email_security: 'security', dns_security: 'security', proxy_security: 'security',
-  vpn_security: 'security', web_application_firewall: 'security', productivity_security: 'security', cdn_security: 'security',
-  advanced_analytics_ueba: 'security',
-};
-const parentOf = (c: string): string => CATEGORY_PARENTS[c] ?? c;
+/** Parent of a category per Elastic's categories.yml (`src/package/categories.ts`); top-level ones are their own parent. */
+const parentOf = (c: string): string => CATEGORIES[c]?.parent_id ?? c;
 
 async function categoryRules(ctx: Ctx): Promise<void> {
   if (ctx.type !== 'integration') return;

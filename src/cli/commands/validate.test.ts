@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,7 +53,7 @@ test('validate --json gives one entry per argument, unreadable input is an entry
   assert.ok(j[0]!.errors.some((e) => e.message.includes('field streams.0.vars.1: options is required') && e.file === 'data_stream/foo_stream/manifest.yml' && typeof e.line === 'number'));
   assert.deepEqual({ package: j[1]!.package, valid: j[1]!.valid, code: j[1]!.errors[0]!.code }, { package: '/no/such/path', valid: false, code: 'NOT_FOUND' });
   assert.equal(j[2]!.valid, false);
-  assert.ok(j[2]!.errors[0]!.code.length > 0);
+  assert.equal(j[2]!.errors[0]!.code, 'ZIP_INVALID');
   assert.equal(r.code, 1);
 });
 
@@ -63,4 +63,29 @@ test('validateArg --legacy accepts what only the full spec rejects', { skip }, a
   const m = await validateArg(path.join(pkgs, 'missing_image_files'), true);
   assert.equal(m.valid, false);
   assert.ok(m.errors.some((x) => x.message.includes("icons.0.src: relative path is invalid")));
+});
+
+test('validate reads zips: a built zip of a valid package is valid', { skip }, async () => {
+  const yazl = (await import('yazl')).default;
+  const dir = path.join(pkgs, 'good_v2');
+  const zip = new yazl.ZipFile();
+  const walk = (rel: string): void => {
+    for (const e of readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(r);
+      else zip.addFile(path.join(dir, r), `good_v2-1.0.0/${r}`);
+    }
+  };
+  walk('');
+  zip.end();
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'validate-zip-'));
+  const file = path.join(tmp, 'good_v2-1.0.0.zip');
+  await new Promise<void>((resolve, reject) => zip.outputStream.pipe(createWriteStream(file)).on('close', () => resolve()).on('error', reject));
+  try {
+    const r = await run([file]);
+    assert.equal(r.out, `${file}: valid\n`);
+    assert.equal(r.code, 0);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { promises as fsp } from 'node:fs';
 import { PsError, toPsError } from '../../errors.js';
 import { openFolder } from '../../package/folder.js';
+import { openZip } from '../../package/zip.js';
 import type { PackageSource } from '../../package/source.js';
 import { validatePackage, type ValidationIssue } from '../../spec/index.js';
 import { action, EXIT_FAIL, EXIT_OK } from '../util.js';
@@ -24,16 +25,7 @@ async function openAny(arg: string): Promise<PackageSource> {
     throw new PsError('NOT_FOUND', `no such file or folder: ${arg}`);
   }
   if (st.isDirectory()) return openFolder(arg);
-  // zip reader lives in src/package/zip.ts (package module); loaded lazily
-  const spec = '../../package/zip.js';
-  let mod: { openZip?: (file: string) => Promise<PackageSource> };
-  try {
-    mod = (await import(spec)) as typeof mod;
-  } catch {
-    throw new PsError('NOT_IMPLEMENTED', `reading zip files is not available in this build: ${arg}`);
-  }
-  if (!mod.openZip) throw new PsError('NOT_IMPLEMENTED', `reading zip files is not available in this build: ${arg}`);
-  return mod.openZip(arg);
+  return openZip(arg);
 }
 
 /** Validate one argument; never throws (unreadable input becomes an entry with the PsError code). */
