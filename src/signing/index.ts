@@ -146,8 +146,9 @@ export async function describeKeys(armored: string): Promise<KeyInfo[]> {
  * - A file: armored keys (`.asc`, `.pub`, `.key`, any number of blocks, public or private: private keys are
  *   reduced to their public part) or binary keys (`.gpg`, e.g. `gpg --export`).
  * - A directory: every `*.asc|*.gpg|*.pub|*.key` in it (not recursive). A file there holding only a
- *   revocation certificate (what `keys generate` writes as `revocation.asc`, or gpg's `.rev` with the leading
- *   `:` removed) revokes the key it belongs to.
+ *   revocation certificate revokes the key it belongs to: copy `keys generate`'s `revocation.rev`, or gpg's
+ *   `openpgp-revocs.d/<FPR>.rev`, there as `<name>.asc` (`.rev` files are not read, so the folder `keys
+ *   generate` wrote can itself be used as a keyring without revoking its key).
  * - Sidecars (JSON, optional):
  *   - `<file-without-extension>.json` beside a key file applies to every key in that file:
  *     `{ "notBefore": "2025-01-01T00:00:00Z", "notAfter": "2027-01-01T00:00:00Z", "revoked": false, "reason": "..." }`
