@@ -427,7 +427,11 @@ test('HTTP publish endpoint: hostile uploads and slow bodies are refused with a 
     checkStatus(r, what);
     assert.ok(r.status >= 400 && r.status < 500, `${what}: expected a 4xx, got ${r.status}`);
     if (statuses) assert.ok(statuses.includes(r.status), `${what}: status ${r.status}, expected ${statuses.join('/')}`);
-    if (r.status === 431 || r.status === 400 && !/application\/json/i.test(r.headers)) return; // refused by the HTTP parser itself
+    // refused by the HTTP parser itself (node's bare 4xx, or fastify's clientError JSON), before any handler ran
+    if (r.status === 431 || r.status === 414 || (r.status === 400 && (!/application\/json/i.test(r.headers) || /"message":"Client Error"/.test(r.body.toString('utf8'))))) {
+      bump('publish-http:parser-refusal', outcomes);
+      return;
+    }
     let body: { code?: unknown };
     try {
       body = JSON.parse(r.body.toString('utf8')) as { code?: unknown };
