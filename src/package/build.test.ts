@@ -188,3 +188,34 @@ test('every EPR test package: the built zip derives the same document as the fol
   }
   assert.ok(n >= 40, `only ${n} packages built`);
 });
+
+test('a 17 MB package (2000 files) builds and passes the safe reader with the default limits', async () => {
+  const dir = path.join(work, 'big');
+  makePackage(dir);
+  const words = ['event', 'host', 'name', 'message', 'source', 'ip', 'port', 'user', 'process', 'pid', 'agent', 'cloud'];
+  let total = 0;
+  let seed = 7;
+  const rnd = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+  for (let i = 0; i < 2000; i++) {
+    const obj: Record<string, string> = {};
+    for (let k = 0; k < 170; k++) obj[`${words[rnd(12)]}.${words[rnd(12)]}.${k}`] = `${words[rnd(12)]}-${rnd(1_000_000)}`;
+    const text = JSON.stringify(obj, null, 2);
+    total += text.length;
+    write(dir, { [`kibana/dashboard/d${String(i).padStart(4, '0')}.json`]: text });
+  }
+  for (let i = 0; i < 5; i++) {
+    const img = Buffer.alloc(1024 * 1024);
+    for (let j = 0; j < img.length; j += 4) img.writeUInt32LE(rnd(2 ** 31), j);
+    writeFileSync(path.join(dir, `docs/shot${i}.png`), img);
+    total += img.length;
+  }
+  assert.ok(total > 17 * 1024 * 1024, `generated ${total} bytes`);
+  const r = await buildZip(dir, path.join(work, 'big-out'));
+  const z = await openZip(r.file);
+  try {
+    const doc = await deriveDocument(z);
+    assert.equal((doc.assets as string[]).length, 2000 + 5 + 7);
+  } finally {
+    await z.close();
+  }
+});

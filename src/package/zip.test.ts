@@ -14,7 +14,8 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import yazl from 'yazl';
 import { isPsError, type ErrorCode } from '../errors.js';
-import { openZip, checkPackageIdentity, DEFAULT_ZIP_LIMITS, unsafeNameReason, type ZipLimits } from './zip.js';
+import { openZip, checkPackageIdentity, DEFAULT_ZIP_LIMITS, unsafeNameReason, zipLimitsFromConfig, type ZipLimits } from './zip.js';
+import { loadConfig } from '../config.js';
 
 interface RawEntry {
   name: string | Buffer;
@@ -312,7 +313,8 @@ test('PACKAGE_NAME_MISMATCH, MANIFEST_MISSING, MANIFEST_INVALID (with the YAML l
   await badName.close();
 });
 
-test('defaults: generous enough for real packages, tight enough for bombs', () => {
+test('defaults: generous enough for real packages, tight enough for bombs; same as the config defaults', () => {
+  assert.deepEqual(zipLimitsFromConfig(loadConfig({}, {})), { ...DEFAULT_ZIP_LIMITS });
   assert.ok(DEFAULT_ZIP_LIMITS.maxTotalBytes >= 100 * 1024 * 1024);
   assert.ok(DEFAULT_ZIP_LIMITS.maxEntries >= 10_000);
   assert.ok(DEFAULT_ZIP_LIMITS.maxRatio <= 1000);

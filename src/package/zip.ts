@@ -24,16 +24,21 @@ export interface ZipLimits {
 }
 
 /**
- * Defaults: generous for real packages (the biggest integrations hold a few thousand files and tens of MB),
- * tight enough that a zip bomb is refused. Operators raise them for larger packages (a 1 GB package works:
- * nothing is buffered whole).
+ * Defaults (the same as src/config.ts): generous for real packages (the biggest integrations hold a few
+ * thousand files and tens of MB), tight enough that a zip bomb is refused. Operators raise them for larger
+ * packages (a 1 GB package works: nothing is buffered whole).
  */
 export const DEFAULT_ZIP_LIMITS: ZipLimits = Object.freeze({
-  maxEntries: 50_000,
-  maxTotalBytes: 512 * 1024 * 1024,
-  maxEntryBytes: 256 * 1024 * 1024,
+  maxEntries: 65_535,
+  maxTotalBytes: 250 * 1024 * 1024,
+  maxEntryBytes: 150 * 1024 * 1024,
   maxRatio: 200,
 });
+
+/** The zip limits of a loaded configuration (PACKAGE_STORAGE_MAX_ZIP_* ; same defaults as above). */
+export function zipLimitsFromConfig(c: { maxZipEntries: number; maxZipBytes: number; maxZipEntryBytes: number; maxZipRatio: number }): ZipLimits {
+  return { maxEntries: c.maxZipEntries, maxTotalBytes: c.maxZipBytes, maxEntryBytes: c.maxZipEntryBytes, maxRatio: c.maxZipRatio };
+}
 
 /** Entries smaller than this are not ratio-checked (tiny, highly compressible files are normal). */
 export const RATIO_MIN_BYTES = 1024 * 1024;
