@@ -10,12 +10,12 @@ import type { SpecVersion } from './versions.js';
 import { manifestSchema } from './schemas/manifest.js';
 import {
   changelogSchema, dataStreamManifestSchema, fieldsSchema, tagsSchemaFull, lifecycleSchema, routingRulesSchema, validationYmlSchema,
-  systemTestConfigSchema, policyTestConfigSchema, devTestConfigSchema, customAgentSchema, esqlViewSchema, buildYmlSchema, benchmarkSystemSchema,
+  systemTestConfigSchema, policyTestConfigSchema, devTestConfigSchema, customAgentSchema, esqlViewSchema, buildYmlSchema, benchmarkSystemSchema, ingestPipelineSchema,
 } from './schemas/files.js';
 
 export type SchemaKey =
   | 'manifest' | 'changelog' | 'ds_manifest' | 'fields' | 'tags' | 'lifecycle' | 'routing_rules' | 'validation'
-  | 'system_test' | 'policy_test' | 'dev_test_config' | 'custom_agent' | 'esql_view' | 'build_yml' | 'benchmark_system';
+  | 'system_test' | 'policy_test' | 'dev_test_config' | 'custom_agent' | 'esql_view' | 'build_yml' | 'benchmark_system' | 'ingest_pipeline';
 
 export interface Item {
   type: 'file' | 'folder';
@@ -97,6 +97,13 @@ function dataStreamDev(): Item {
   ], { mode: 'source', additional: true });
 }
 
+function pipelineFile(v: SpecVersion, ext: 'yml' | 'json'): Item {
+  const schema: Partial<Item> = v.gte('3.0.0') ? { schema: 'ingest_pipeline' } : {};
+  return ext === 'yml'
+    ? f('^.+\\.yml$', { media: 'yaml', dashes: true, sizeLimit: 3 * MB, ...schema }, true)
+    : f('^.+\\.json$', { media: 'json', sizeLimit: 3 * MB, ...schema }, true);
+}
+
 function dataStreamFolder(v: SpecVersion): Item {
   const contents: Item[] = [
     f('manifest.yml', { required: true, media: 'yaml', schema: 'ds_manifest' }),
@@ -104,7 +111,7 @@ function dataStreamFolder(v: SpecVersion): Item {
     d('agent', [d('stream', [f('^.+\\.yml\\.hbs$', {}, true)], { additional: true })], { additional: true }),
     d('elasticsearch', [
       d('ilm', [f('^.+\\.json$', { media: 'json' }, true)], { additional: true }),
-      d('ingest_pipeline', [f('^.+\\.yml$', { media: 'yaml', dashes: true }, true), f('^.+\\.json$', { media: 'json' }, true)], { additional: false }),
+      d('ingest_pipeline', [pipelineFile(v, 'yml'), pipelineFile(v, 'json')], { additional: false }),
     ], { additional: true }),
     f('^sample_event.*\\.json$', { media: 'json' }, true),
     dataStreamDev(),
@@ -135,7 +142,7 @@ function kibanaFolder(v: SpecVersion, type: string): Item {
 function elasticsearchFolder(v: SpecVersion): Item {
   const c: Item[] = [
     d('ml_model', [f('^{PACKAGE_NAME}_.+\\.json$', { media: 'json' }, true)]),
-    d('ingest_pipeline', [f('^.+\\.yml$', { media: 'yaml', dashes: true }, true), f('^.+\\.json$', { media: 'json' }, true)]),
+    d('ingest_pipeline', [pipelineFile(v, 'yml'), pipelineFile(v, 'json')]),
     d('transform', [d('^[a-z0-9_]+$', [], { additional: true }, true)]),
     anyFolder('ilm'),
   ];
@@ -204,6 +211,7 @@ function schemaFor(ctx: Ctx, key: SchemaKey): ReturnType<typeof compile> {
       case 'esql_view': return esqlViewSchema();
       case 'build_yml': return buildYmlSchema();
       case 'benchmark_system': return benchmarkSystemSchema();
+      case 'ingest_pipeline': return ingestPipelineSchema();
     }
   });
 }

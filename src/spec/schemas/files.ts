@@ -180,3 +180,19 @@ export function buildYmlSchema(): S {
 export function benchmarkSystemSchema(): S {
   return { type: 'object', properties: { deployer: { type: 'string', enum: ['docker', 'tf', 'k8s'] } } };
 }
+
+/** Ingest pipelines are schema-checked from 3.0.0: processors are single-key objects. */
+export function ingestPipelineSchema(): S {
+  const processor: S = { type: 'object', minProperties: 1, maxProperties: 1, additionalProperties: { type: 'object' } };
+  return {
+    type: 'object',
+    properties: {
+      description: str,
+      version: { type: 'integer' },
+      processors: arr(processor),
+      on_failure: arr(processor),
+      _meta: { type: 'object' },
+      deprecated: bool,
+    },
+  };
+}
