@@ -2,7 +2,6 @@
  * Go net/http and gorilla/mux behaviours the EPR API inherits (registry-api.md §0), as small pure helpers:
  * path cleaning, path escaping, the redirect body, HTTP dates, Range parsing and content types.
  */
-import mime from 'mime-types';
 
 /** Go `path.Clean`. */
 export function goPathClean(p: string): string {
@@ -142,18 +141,21 @@ const TYPE_OVERRIDES: Record<string, string> = {
   '.xml': 'text/xml; charset=utf-8',
   '.pdf': 'application/pdf',
   '.sig': 'application/pgp-signature',
+  '.avif': 'image/avif',
+  '.wasm': 'application/wasm',
+  '.txt': 'text/plain; charset=utf-8',
 };
 
-/** Content type from the extension (Go's table plus EPR's overrides), or undefined: sniff the content. */
+/**
+ * Content type from the extension: Go's built-in table plus EPR's overrides (not a large MIME database: Go
+ * sniffs what it does not know, e.g. `.hbs` → text/plain), or undefined: sniff the content.
+ */
 export function contentTypeByExtension(file: string): string | undefined {
   const base = file.slice(file.lastIndexOf('/') + 1);
   const dot = base.lastIndexOf('.');
   if (dot < 0) return undefined;
   const ext = base.slice(dot).toLowerCase();
-  if (TYPE_OVERRIDES[ext]) return TYPE_OVERRIDES[ext];
-  const t = mime.lookup(ext);
-  if (!t) return undefined;
-  return t.startsWith('text/') ? `${t}; charset=utf-8` : t;
+  return TYPE_OVERRIDES[ext];
 }
 
 /** A small version of Go's `http.DetectContentType` for what packages hold. */

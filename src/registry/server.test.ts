@@ -340,3 +340,34 @@ test('publish endpoint: disabled, 401, 403', async (t) => {
   assert.equal(r.statusCode, 403);
   assert.equal((JSON.parse(r.body) as { code: string }).code, 'FORBIDDEN');
 });
+
+test('static files not extracted are read from the package zip (range reads of the stored zip)', async (t) => {
+  const { reg, store } = await setup(t);
+  const yazl = (await import('yazl')).default;
+  const zip = new yazl.ZipFile();
+  zip.addBuffer(Buffer.from('name: alpha\n'), 'alpha-1.0.0/manifest.yml');
+  zip.addBuffer(Buffer.from('- name: a\n  type: keyword\n'.repeat(200)), 'alpha-1.0.0/data_stream/x/fields/f.yml');
+  zip.addBuffer(Buffer.from('{{x}}\n'), 'alpha-1.0.0/data_stream/x/agent/stream/stream.yml.hbs');
+  zip.end();
+  const chunks: Buffer[] = [];
+  for await (const c of zip.outputStream) chunks.push(c as Buffer);
+  await store.put(KEYS.zip('alpha', '1.0.0'), Buffer.concat(chunks));
+  let r = await get(reg, '/package/alpha/1.0.0/data_stream/x/fields/f.yml');
+  assert.equal(r.statusCode, 200);
+  assert.equal(r.headers['content-type'], 'text/yaml; charset=UTF-8');
+  assert.equal(r.body, '- name: a\n  type: keyword\n'.repeat(200));
+  assert.deepEqual(r.headers['cache-control'], ['max-age=600', 'public']);
+  const etag = r.headers.etag as string;
+  r = await get(reg, '/package/alpha/1.0.0/data_stream/x/fields/f.yml', { range: 'bytes=2-5' });
+  assert.equal(r.statusCode, 206);
+  assert.equal(r.body, 'name');
+  r = await get(reg, '/package/alpha/1.0.0/data_stream/x/fields/f.yml', { 'if-none-match': etag });
+  assert.equal(r.statusCode, 304);
+  r = await get(reg, '/package/alpha/1.0.0/data_stream/x/agent/stream/stream.yml.hbs');
+  assert.equal(r.headers['content-type'], 'text/plain; charset=utf-8');
+  r = await get(reg, '/package/alpha/1.0.0/data_stream/x/nope.yml');
+  assert.equal(r.statusCode, 404);
+  assert.equal(r.body, 'resource not found\n');
+  r = await get(reg, '/package/alpha/1.1.0/manifest.yml');
+  assert.equal(r.statusCode, 404, 'no zip for that version');
+});

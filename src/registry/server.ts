@@ -23,6 +23,7 @@ import { contentTypeByExtension, goEscapePath, goUnescapePath, muxCleanPath, par
 import { categories, lookup, packageIndex, parseGoQuery, search, TEXT_TYPE, type ServiceOptions, type ServiceResult } from './service.js';
 import { CatalogWatcher, type RefreshOutcome } from './watcher.js';
 import type { Catalog } from './catalog.js';
+import { ZipFiles } from './zipfiles.js';
 
 export interface CacheTimes {
   /** `/`, `/index.json`, `/package/{n}/{v}/` (seconds). */
@@ -69,6 +70,9 @@ export interface Registry {
   refresh(): Promise<RefreshOutcome>;
   close(): Promise<void>;
 }
+
+/** Files read from a package zip (not extracted to artifacts/static/) are buffered; larger ones are not served. */
+const MAX_ZIP_FALLBACK_BYTES = 16 * 1024 * 1024;
 
 const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
 
@@ -118,6 +122,7 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
       m.versions.set(o.count);
     },
   });
+  const zipFiles = new ZipFiles(store);
   const tokens = new Set((opts.publishTokens ?? []).filter((t) => t.length > 0));
   const maxUpload = opts.maxUploadBytes ?? 250 * 1024 * 1024;
 
@@ -304,7 +309,14 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
       if (e === null) return sendError(reply, 404, 'package revision not found');
       cache(reply, times.catchAll);
       if (!isSafeRelPath(file)) return sendError(reply, 404, 'resource not found', true);
-      return serveObject(req, reply, KEYS.staticFile(name, version, file), contentTypeByExtension(file), 'resource not found');
+      return serveObject(req, reply, KEYS.staticFile(name, version, file), contentTypeByExtension(file), 'resource not found', async () => {
+        const zipKey = KEYS.zip(name, version);
+        const f = await zipFiles.find(zipKey, file);
+        if (!f || f.size > MAX_ZIP_FALLBACK_BYTES) return undefined;
+        const chunks: Buffer[] = [];
+        for await (const c of await f.open()) chunks.push(c as Buffer);
+        return { body: Buffer.concat(chunks), etag: `"${e.key}-${(f.crc32 >>> 0).toString(16)}"`, mtime: f.mtime };
+      });
     }
     // raw bucket paths (the public Package Storage endpoint)
     if ((mm = /^\/artifacts\/packages\/([a-z0-9_]+-[^/]+\.zip(?:\.sig)?)$/.exec(p))) {
@@ -326,26 +338,13 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
    * conditional requests (If-None-Match / If-Modified-Since → 304, If-Range). Cache headers are set by the
    * caller and kept on a 404 (as EPR does for files missing from a package).
    */
-  async function serveObject(req: FastifyRequest, reply: FastifyReply, key: string, contentType: string | undefined, notFoundText: string): Promise<unknown> {
+  type Decision = { kind: 'not-modified' } | { kind: 'bad-range' } | { kind: 'range'; start: number; end: number } | { kind: 'full' };
+
+  /** Conditionals and Range (Go http.ServeContent order); sets ETag, Last-Modified, Accept-Ranges. */
+  function decide(req: FastifyRequest, reply: FastifyReply, size: number, etag: string, mtime: Date): Decision {
     const head = req.method === 'HEAD';
-    const rangeHeader = req.method === 'GET' || head ? req.headers.range : undefined;
-    let range = parseRange(rangeHeader);
-    let res: GetResult | undefined;
-    let info: ObjectInfo | undefined;
-    try {
-      if (head || range === 'invalid' || range !== undefined) {
-        info = await store.head(key);
-      } else {
-        res = await store.get(key);
-        info = res.info;
-      }
-    } catch (e) {
-      if (!isPsError(e, 'STORAGE_NOT_FOUND')) throw e;
-    }
-    if (!info) return sendError(reply, 404, notFoundText, true);
-    const etag = `"${info.etag}"`;
-    const lastModified = new Date(Math.floor(info.lastModified.getTime() / 1000) * 1000);
-    // conditionals (Go http.ServeContent order)
+    let range = req.method === 'GET' || head ? parseRange(req.headers.range) : undefined;
+    const lastModified = new Date(Math.floor(mtime.getTime() / 1000) * 1000);
     const inm = req.headers['if-none-match'];
     let notModified = false;
     if (typeof inm === 'string') {
@@ -355,27 +354,67 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
       if (ims && lastModified.getTime() <= ims.getTime()) notModified = true;
     }
     reply.header('Accept-Ranges', 'bytes').header('ETag', etag).header('Last-Modified', lastModified.toUTCString());
-    if (notModified) {
-      res?.body.destroy();
-      return reply.code(304).send();
-    }
+    if (notModified) return { kind: 'not-modified' };
     const ifRange = req.headers['if-range'];
     if (range !== undefined && range !== 'invalid' && typeof ifRange === 'string') {
       const d = parseHttpDate(ifRange);
       const ok = ifRange.trim() === etag || (d !== undefined && d.getTime() === lastModified.getTime());
       if (!ok) range = undefined;
     }
-    if (contentType === undefined) contentType = await sniff(key, res, info);
-    reply.header('Content-Type', contentType);
-    if (range === 'invalid') {
-      return sendRangeError(reply, info.size);
+    if (range === 'invalid') return { kind: 'bad-range' };
+    if (range === undefined) return { kind: 'full' };
+    const r = resolveRange(range, size);
+    return r ? { kind: 'range', ...r } : { kind: 'bad-range' };
+  }
+
+  /**
+   * Stream an object with Content-Length, ETag, Last-Modified, Accept-Ranges, Range (206/416) and
+   * conditional requests (If-None-Match / If-Modified-Since → 304, If-Range). Cache headers are set by the
+   * caller and kept on a 404 (as EPR does for files missing from a package). `fallback` is tried when the
+   * object does not exist (a file of the package's zip that was not extracted).
+   */
+  async function serveObject(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    key: string,
+    contentType: string | undefined,
+    notFoundText: string,
+    fallback?: () => Promise<{ body: Buffer; etag: string; mtime: Date } | undefined>,
+  ): Promise<unknown> {
+    const head = req.method === 'HEAD';
+    const wantsRange = (req.method === 'GET' || head) && req.headers.range !== undefined;
+    let res: GetResult | undefined;
+    let info: ObjectInfo | undefined;
+    try {
+      if (head || wantsRange) info = await store.head(key);
+      else {
+        res = await store.get(key);
+        info = res.info;
+      }
+    } catch (e) {
+      if (!isPsError(e, 'STORAGE_NOT_FOUND')) throw e;
     }
-    if (range !== undefined) {
-      const r = resolveRange(range, info.size);
-      if (!r) return sendRangeError(reply, info.size);
-      reply.code(206).header('Content-Range', `bytes ${r.start}-${r.end}/${info.size}`).header('Content-Length', String(r.end - r.start + 1));
+    if (!info) {
+      const f = fallback ? await fallback().catch((e: unknown) => {
+        req.log.warn({ err: (e as Error).message, key }, 'reading a file from the package zip failed');
+        return undefined;
+      }) : undefined;
+      if (!f) return sendError(reply, 404, notFoundText, true);
+      return serveBuffer(req, reply, f.body, f.etag, f.mtime, contentType);
+    }
+    const d = decide(req, reply, info.size, `"${info.etag}"`, info.lastModified);
+    if (d.kind === 'not-modified') {
+      res?.body.destroy();
+      return reply.code(304).send();
+    }
+    if (d.kind === 'range' || d.kind === 'bad-range') res?.body.destroy();
+    if (contentType === undefined) contentType = await sniff(key, info);
+    reply.header('Content-Type', contentType);
+    if (d.kind === 'bad-range') return sendRangeError(reply, info.size);
+    if (d.kind === 'range') {
+      reply.code(206).header('Content-Range', `bytes ${d.start}-${d.end}/${info.size}`).header('Content-Length', String(d.end - d.start + 1));
       if (head) return reply.send();
-      const part = await store.get(key, { range: { start: r.start, end: r.end } });
+      const part = await store.get(key, { range: { start: d.start, end: d.end } });
       return reply.send(part.body);
     }
     reply.code(200).header('Content-Length', String(info.size));
@@ -384,19 +423,30 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
     return reply.send(res.body);
   }
 
+  function serveBuffer(req: FastifyRequest, reply: FastifyReply, body: Buffer, etag: string, mtime: Date, contentType: string | undefined): FastifyReply {
+    const d = decide(req, reply, body.length, etag, mtime);
+    if (d.kind === 'not-modified') return reply.code(304).send();
+    reply.header('Content-Type', contentType ?? (body.length === 0 ? 'text/plain; charset=utf-8' : sniffContentType(body)));
+    if (d.kind === 'bad-range') return sendRangeError(reply, body.length);
+    const part = d.kind === 'range' ? body.subarray(d.start, d.end + 1) : body;
+    if (d.kind === 'range') reply.code(206).header('Content-Range', `bytes ${d.start}-${d.end}/${body.length}`);
+    else reply.code(200);
+    reply.header('Content-Length', String(part.length));
+    return reply.send(req.method === 'HEAD' ? undefined : part);
+  }
+
   function sendRangeError(reply: FastifyReply, size: number): FastifyReply {
     reply.removeHeader('Content-Type');
     reply.header('Content-Range', `bytes */${size}`);
     return sendError(reply, 416, 'invalid range: failed to overlap', true);
   }
 
-  async function sniff(key: string, res: GetResult | undefined, info: ObjectInfo): Promise<string> {
+  async function sniff(key: string, info: ObjectInfo): Promise<string> {
     if (info.size === 0) return 'text/plain; charset=utf-8';
     try {
       const part = await store.get(key, { range: { start: 0, end: Math.min(511, info.size - 1) } });
       const chunks: Buffer[] = [];
       for await (const c of part.body as Readable) chunks.push(c as Buffer);
-      void res;
       return sniffContentType(Buffer.concat(chunks));
     } catch {
       return 'application/octet-stream';
@@ -409,6 +459,7 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
     refresh: () => watcher.refresh(),
     close: async () => {
       watcher.stop();
+      zipFiles.clear();
       await app.close();
     },
   };
