@@ -1,11 +1,12 @@
 /**
  * Client side of the registry's HTTP publish endpoint (`POST /api/v1/packages`, bearer token): uploads the
  * zip and its signature; the registry runs the same pipeline (publishZipFile) and answers with the outcome.
- * Request: multipart/form-data with a `package` file part (the zip) and an optional `signature` part
- * (armored text). Response 200/201: `{status, name, version, cursor?, ms}`; errors: `{code, message}`
- * with the catalog's HTTP status.
+ * Request: the zip streamed as the body (`Content-Type: application/zip`), the armored signature base64-encoded
+ * in `X-Package-Signature` (the endpoint also accepts multipart/form-data). Response 201 published / 200
+ * already published: `{status, name, version, cursor?, ms}`; errors: `{code, message}` with the catalog's status.
  */
-import { promises as fsp } from 'node:fs';
+import { createReadStream, promises as fsp } from 'node:fs';
+import { Readable } from 'node:stream';
 import os from 'node:os';
 import path from 'node:path';
 import { ERROR_CATALOG, PsError, type ErrorCode } from '../errors.js';
@@ -35,11 +36,12 @@ export async function publishViaRegistry(
         return undefined;
       });
     }
-    const form = new FormData();
-    form.append('package', new Blob([await fsp.readFile(zip)], { type: 'application/zip' }), path.basename(zip));
-    if (signature !== undefined) form.append('signature', new Blob([signature], { type: 'application/pgp-signature' }), `${path.basename(zip)}.sig`);
+    const headers: Record<string, string> = { 'content-type': 'application/zip', 'content-length': String((await fsp.stat(zip)).size) };
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (signature !== undefined) headers['x-package-signature'] = Buffer.from(signature, 'utf8').toString('base64');
     const url = new URL('/api/v1/packages', registry).toString();
-    const res = await fetch(url, { method: 'POST', body: form, headers: token ? { authorization: `Bearer ${token}` } : {} }).catch((e: unknown) => {
+    const init = { method: 'POST', body: Readable.toWeb(createReadStream(zip)), headers, duplex: 'half' } as unknown as RequestInit;
+    const res = await fetch(url, init).catch((e: unknown) => {
       throw new PsError('STORAGE_UNAVAILABLE', `cannot reach ${url}: ${(e as Error).message}`);
     });
     const text = await res.text();

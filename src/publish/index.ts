@@ -123,9 +123,8 @@ export async function publishZipFile(store: ObjectStore, zipFile: string, signat
     }
 
     // 4. the document (derived and checked now, written last)
-    doc = await deriveDocument(src);
+    doc = await deriveDocument(src, { signed: signature !== undefined });
     if (doc.name !== name || doc.version !== version) throw new PsError('PACKAGE_NAME_MISMATCH', `document says ${doc.name}-${doc.version}, zip is ${name}-${version}`);
-    if (signature !== undefined && doc.signature_path === undefined) doc = withSignaturePath(doc);
     docBytes = JSON.stringify(doc);
     try {
       checkDocument(docBytes, { name, version });
@@ -227,17 +226,6 @@ async function finish(store: ObjectStore, status: PublishStatus, name: string, v
   return out;
 }
 
-function withSignaturePath(doc: PackageDocument): PackageDocument {
-  const sig = `/epr/${doc.name}/${doc.name}-${doc.version}.zip.sig`;
-  if (!('path' in doc)) return { ...doc, signature_path: sig };
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(doc)) {
-    out[k] = v;
-    if (k === 'path') out.signature_path = sig;
-  }
-  return out as PackageDocument;
-}
-
 async function putSignature(store: ObjectStore, name: string, version: string, signature: string, opts: PublishOptions, log: Logger): Promise<void> {
   const key = KEYS.sig(name, version);
   try {
@@ -267,13 +255,17 @@ async function putSignature(store: ObjectStore, name: string, version: string, s
 
 async function putStatic(store: ObjectStore, src: PackageSource, key: string, rel: string, signal?: AbortSignal): Promise<void> {
   const contentType = contentTypeFor(rel);
-  const body = (await src.openStream(rel)) as Readable;
-  try {
-    await store.putIfAbsent(key, body, { contentType, signal });
-    return;
-  } catch (e) {
-    body.destroy();
-    if (!isPsError(e, 'STORAGE_PRECONDITION_FAILED')) throw e;
+  // A retry finds most files already there: check first, so that no zip entry stream is opened for nothing.
+  if (!(await store.head(key, { signal }))) {
+    const body = (await src.openStream(rel)) as Readable;
+    try {
+      await store.putIfAbsent(key, body, { contentType, signal });
+      return;
+    } catch (e) {
+      // never destroy a zip entry stream mid-read (yauzl's fd-slicer then reads from a closed context): drain it
+      await drain(body);
+      if (!isPsError(e, 'STORAGE_PRECONDITION_FAILED')) throw e;
+    }
   }
   const local = await hashStream((await src.openStream(rel)) as Readable);
   if (await sameAsStored(store, key, local, signal)) return;
@@ -324,6 +316,17 @@ async function readText(store: ObjectStore, key: string, signal?: AbortSignal): 
   const chunks: Buffer[] = [];
   for await (const c of (await store.get(key, { signal })).body) chunks.push(Buffer.from(c as Buffer));
   return Buffer.concat(chunks).toString('utf8');
+}
+
+async function drain(s: Readable): Promise<void> {
+  if (s.readableEnded || s.destroyed) return;
+  try {
+    for await (const _ of s) {
+      /* discard */
+    }
+  } catch {
+    /* the store may have errored it */
+  }
 }
 
 /** Decompress every file once and discard it: the safe reader's limits fire here, before any write. */
