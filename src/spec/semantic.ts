@@ -16,20 +16,22 @@ export interface FlatField {
   name: string;
   def: Obj;
   file: string;
+  /** YAML path of the definition in its file (for line numbers). */
+  path: (string | number)[];
 }
 
 /** Flatten a fields file's definitions into dotted names. */
-export function flattenFields(v: unknown, file: string, prefix = ''): FlatField[] {
+export function flattenFields(v: unknown, file: string, prefix = '', base: (string | number)[] = []): FlatField[] {
   const out: FlatField[] = [];
-  for (const f of asObjs(v)) {
-    if (typeof f.name !== 'string') continue;
+  asArr(v).forEach((f, i) => {
+    if (!isObj(f) || typeof f.name !== 'string') return;
     const name = prefix ? `${prefix}.${f.name}` : f.name;
+    const path = [...base, i];
     if (Array.isArray(f.fields) && f.fields.length) {
-      if (f.type && f.type !== 'group' && f.type !== 'nested' && f.type !== 'object') out.push({ name, def: f, file });
-      else if (f.type === 'nested' || f.type === 'object') out.push({ name, def: f, file });
-      out.push(...flattenFields(f.fields, file, name));
-    } else out.push({ name, def: f, file });
-  }
+      if (f.type === 'nested' || f.type === 'object' || (f.type && f.type !== 'group')) out.push({ name, def: f, file, path });
+      out.push(...flattenFields(f.fields, file, name, [...path, 'fields']));
+    } else out.push({ name, def: f, file, path });
+  });
   return out;
 }
 
@@ -53,6 +55,10 @@ function fieldsUnits(ctx: Ctx): FieldsUnit[] {
   return units;
 }
 
+async function lineOf(ctx: Ctx, f: FlatField): Promise<number | undefined> {
+  return (await ctx.doc(f.file))?.lineOf(f.path);
+}
+
 async function unitFields(ctx: Ctx, u: FieldsUnit): Promise<FlatField[]> {
   const out: FlatField[] = [];
   for (const f of u.files) out.push(...flattenFields(await ctx.value(f), f));
@@ -72,7 +78,7 @@ async function versionIntegrity(ctx: Ctx): Promise<void> {
   const seen = new Set<string>();
   for (const v of versions) {
     if (seen.has(v)) {
-      ctx.fileError('SPEC_CHANGELOG', 'changelog.yml', `versions in changelog must be unique, found at least two same versions (${v})`);
+      ctx.fileError('SPEC_CHANGELOG', 'changelog.yml', `versions in changelog must be unique, found at least two same versions (${v})`, (await ctx.doc('changelog.yml'))?.lineOf([versions.indexOf(v, [...seen].length), 'version']));
       return;
     }
     seen.add(v);
@@ -83,7 +89,7 @@ async function versionIntegrity(ctx: Ctx): Promise<void> {
   let ok = first === mv;
   if (!ok && first.endsWith('-next') && versions.includes(mv)) ok = true;
   if (!ok) {
-    ctx.fileError('SPEC_CHANGELOG', 'manifest.yml', "current manifest version doesn't have changelog entry");
+    ctx.fileError('SPEC_CHANGELOG', 'manifest.yml', "current manifest version doesn't have changelog entry", (await ctx.doc('manifest.yml'))?.lineOf(['version']));
     return;
   }
   for (const v of versions.slice(1)) {
@@ -186,18 +192,19 @@ async function capabilitiesRequired(ctx: Ctx): Promise<void> {
 async function fieldGroups(ctx: Ctx): Promise<void> {
   const files = [...ctx.files.keys()].filter((f) => /(^|\/)fields\/[^/]+\.yml$/.test(f));
   for (const file of files) {
-    const walk = (v: unknown, prefix: string): void => {
-      for (const f of asObjs(v)) {
-        if (typeof f.name !== 'string') continue;
+    const doc = await ctx.doc(file);
+    const walk = (v: unknown, prefix: string, base: (string | number)[]): void => {
+      asArr(v).forEach((f, i) => {
+        if (!isObj(f) || typeof f.name !== 'string') return;
         const name = prefix ? `${prefix}.${f.name}` : f.name;
         if (f.type === 'group') {
-          if (f.unit !== undefined) ctx.fileError('SPEC_FIELDS', file, `field "${name}" can't have unit property'`);
-          if (f.metric_type !== undefined) ctx.fileError('SPEC_FIELDS', file, `field "${name}" can't have metric type property'`);
+          if (f.unit !== undefined) ctx.fileError('SPEC_FIELDS', file, `field "${name}" can't have unit property'`, doc?.lineOf([...base, i, 'unit']));
+          if (f.metric_type !== undefined) ctx.fileError('SPEC_FIELDS', file, `field "${name}" can't have metric type property'`, doc?.lineOf([...base, i, 'metric_type']));
         }
-        walk(f.fields, name);
-      }
+        walk(f.fields, name, [...base, i, 'fields']);
+      });
     };
-    walk(await ctx.value(file), '');
+    walk(doc?.value, '', []);
   }
 }
 
@@ -229,16 +236,16 @@ async function fieldsRules(ctx: Ctx): Promise<void> {
       const t = f.def.type;
       if (f.def.dimension === true && f.def.external === undefined) {
         const ok = typeof t === 'string' && DIMENSION_TYPES.includes(t);
-        if (!ok) ctx.fileError('SPEC_FIELDS', f.file, `field "${f.name}" of type ${typeof t === 'string' ? t : ''} can't be a dimension, allowed types for dimensions: ${DIMENSION_TYPES.join(', ')}`);
+        if (!ok) ctx.fileError('SPEC_FIELDS', f.file, `field "${f.name}" of type ${typeof t === 'string' ? t : ''} can't be a dimension, allowed types for dimensions: ${DIMENSION_TYPES.join(', ')}`, await lineOf(ctx, f));
       }
       if (f.def.date_format !== undefined && t !== 'date' && f.def.external === undefined) {
-        ctx.fileError('SPEC_FIELDS', f.file, `field "${f.name}" of type ${String(t)} can't set date_format. date_format is allowed for date field type only`);
+        ctx.fileError('SPEC_FIELDS', f.file, `field "${f.name}" of type ${String(t)} can't set date_format. date_format is allowed for date field type only`, await lineOf(ctx, f));
       }
       if (f.def.external !== undefined && ctx.mode === 'build') {
         ctx.fileError('SPEC_BUILD', f.file, `field ${f.name} has external: ${String(f.def.external)} reference, not allowed in built packages`);
       } else if (f.def.external !== undefined && ctx.mode !== 'build') {
         const ext = String(f.def.external);
-        if (!isObj(deps[ext])) ctx.fileError('SPEC_FIELDS', f.file, `field ${f.name} with external key defined ("${ext}") but no definition found for it (_dev/build/build.yml)`);
+        if (!isObj(deps[ext])) ctx.fileError('SPEC_FIELDS', f.file, `field ${f.name} with external key defined ("${ext}") but no definition found for it (_dev/build/build.yml)`, await lineOf(ctx, f));
       }
       if (ctx.mode === 'source' && f.name.split('.').includes('_embedded_ecs')) {
         ctx.fileError('SPEC_FIELDS', f.file, `field "${f.name}" uses the reserved _embedded_ecs name`);
@@ -256,7 +263,7 @@ async function fieldsRules(ctx: Ctx): Promise<void> {
         }
         for (const f of found) {
           if (f.def.external !== undefined && f.def.type === undefined) continue;
-          if (f.def.type !== type) ctx.fileError('SPEC_FIELDS', f.file, `expected type "${type}" for required field "${name}", found "${String(f.def.type)}" in "${ctx.filePath(f.file)}"`);
+          if (f.def.type !== type) ctx.fileError('SPEC_FIELDS', f.file, `expected type "${type}" for required field "${name}", found "${String(f.def.type)}" in "${ctx.filePath(f.file)}"`, await lineOf(ctx, f));
         }
       }
     }
