@@ -20,6 +20,8 @@ import { loadConfig } from '../config.js';
 interface RawEntry {
   name: string | Buffer;
   data?: Buffer;
+  /** Replace the stored body (compressed bytes) as written. */
+  body?: Buffer;
   /** 0 stored, 8 deflate (default 8 for files). */
   method?: number;
   /** Override the declared sizes / CRC (a lying header). */
@@ -41,7 +43,7 @@ function rawZip(entries: RawEntry[]): Buffer {
     const data = e.data ?? Buffer.alloc(0);
     const isDir = name.at(-1) === 0x2f;
     const method = e.method ?? (isDir ? 0 : 8);
-    const body = method === 8 ? deflateRawSync(data) : data;
+    const body = e.body ?? (method === 8 ? deflateRawSync(data) : data);
     const crc = e.crc ?? crc32(data);
     const usize = e.uncompressedSize ?? data.length;
     const csize = e.compressedSize ?? body.length;
@@ -271,6 +273,21 @@ test('ZIP_DUPLICATE_ENTRY', async () => {
 test('ZIP_ENCRYPTED', async () => {
   const enc = [{ name: 'demo-1.0.0/secret.txt', data: Buffer.from('x'), flags: 0x1 }];
   await expectCode(openZip(writeZip(pkg(undefined, enc))), 'ZIP_ENCRYPTED');
+});
+
+test('corrupt content: bad deflate data or a wrong CRC is ZIP_INVALID when read', async () => {
+  const z = await openZip(
+    writeZip(
+      pkg(undefined, [
+        { name: 'demo-1.0.0/garbage.bin', data: Buffer.alloc(100), body: Buffer.from([0xff, 0xff, 0xff, 0xff, 0x00, 0x12]) },
+        { name: 'demo-1.0.0/badcrc.txt', data: Buffer.from('hello world'), crc: 1234 },
+      ]),
+    ),
+  );
+  await expectCode(z.readFile('garbage.bin'), 'ZIP_INVALID');
+  await expectCode(z.readFile('badcrc.txt'), 'ZIP_INVALID', /CRC/);
+  assert.equal((await z.readFile('manifest.yml')).length, MANIFEST.length);
+  await z.close();
 });
 
 test('unsupported compression method is ZIP_INVALID', async () => {

@@ -7,6 +7,7 @@
  */
 import { Transform, type TransformCallback, type Readable } from 'node:stream';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
 import { PsError, isPsError } from '../errors.js';
 import type { PackageEntry, PackageSource } from './source.js';
@@ -231,7 +232,7 @@ function buildSource(zip: yauzl.ZipFile, file: string, raw: RawEntry[]): Package
     } catch (e) {
       throw new PsError('ZIP_INVALID', `${file}: cannot read ${rel}: ${(e as Error).message}`, { cause: e });
     }
-    const counter = new SizeGuard(f.size, rel);
+    const counter = new SizeGuard(f.size, f.entry.crc32, rel);
     stream.on('error', (e) => counter.destroy(isPsError(e) ? e : new PsError('ZIP_INVALID', `${file}: reading ${rel}: ${e.message}`, { cause: e })));
     counter.on('close', () => {
       // the consumer stopped early or the guard aborted: stop inflating
@@ -259,11 +260,16 @@ function buildSource(zip: yauzl.ZipFile, file: string, raw: RawEntry[]): Package
   };
 }
 
-/** Passes bytes through, failing with ZIP_SIZE_MISMATCH past the declared size or short of it at the end. */
+/**
+ * Passes bytes through, failing with ZIP_SIZE_MISMATCH past the declared size or short of it at the end, and
+ * with ZIP_INVALID when the CRC-32 of the content does not match the central directory's.
+ */
 class SizeGuard extends Transform {
   private count = 0;
+  private crc = 0;
   constructor(
     private readonly declared: number,
+    private readonly expectedCrc: number,
     private readonly rel: string,
   ) {
     super();
@@ -274,11 +280,16 @@ class SizeGuard extends Transform {
       cb(new PsError('ZIP_SIZE_MISMATCH', `${this.rel} inflates to more than the ${this.declared} bytes its header declares`));
       return;
     }
+    this.crc = crc32(chunk, this.crc);
     cb(null, chunk);
   }
   override _flush(cb: TransformCallback): void {
     if (this.count !== this.declared) {
       cb(new PsError('ZIP_SIZE_MISMATCH', `${this.rel} inflates to ${this.count} bytes, its header declares ${this.declared}`));
+      return;
+    }
+    if (this.crc >>> 0 !== this.expectedCrc >>> 0) {
+      cb(new PsError('ZIP_INVALID', `${this.rel}: CRC-32 mismatch (the zip is corrupt or was tampered with)`));
       return;
     }
     cb();
