@@ -87,7 +87,7 @@ const PGP = new WeakMap<TrustedKey, openpgp.PublicKey>();
 
 // ------------------------------------------------------------------------------------------------ keys
 
-/** A new key pair, ASCII-armored. ECC (Ed25519, the default) or RSA 4096, v4 keys (GnuPG 2.2 and Kibana read them). */
+/** A new key pair, ASCII-armored. ECC (Ed25519, the default) or RSA (4096 bits by default), v4 keys (GnuPG 2.2 and Kibana read them). */
 export async function generateKeyPair(opts: {
   name: string;
   email: string;
@@ -97,6 +97,8 @@ export async function generateKeyPair(opts: {
   date?: Date;
   /** Seconds until the key expires; 0 or undefined: never. */
   keyExpirationTime?: number;
+  /** RSA modulus size (default 4096). */
+  rsaBits?: 2048 | 3072 | 4096;
 }): Promise<{ privateArmored: string; publicArmored: string; fingerprint: string; revocationCertificate: string; privateKey: string; publicKey: string }> {
   const name = opts.name?.trim();
   const email = opts.email?.trim();
@@ -105,6 +107,8 @@ export async function generateKeyPair(opts: {
   if (/[<>]/.test(name)) throw new PsError('USAGE', 'the key name must not contain < or >');
   if (opts.passphrase === '') throw new PsError('KEY_PASSPHRASE', 'the passphrase is empty');
   const type = opts.type ?? 'ecc';
+  const rsaBits = opts.rsaBits ?? 4096;
+  if (![2048, 3072, 4096].includes(rsaBits)) throw new PsError('USAGE', `RSA keys are 2048, 3072 or 4096 bits, not ${String(rsaBits)}`);
   const common = {
     userIDs: [{ name, email }],
     passphrase: opts.passphrase,
@@ -114,7 +118,7 @@ export async function generateKeyPair(opts: {
   };
   const r =
     type === 'rsa'
-      ? await openpgp.generateKey({ ...common, type: 'rsa', rsaBits: 4096 })
+      ? await openpgp.generateKey({ ...common, type: 'rsa', rsaBits })
       : type === 'ecc'
         ? await openpgp.generateKey({ ...common, type: 'ecc', curve: 'ed25519Legacy' })
         : (() => {
@@ -340,7 +344,7 @@ async function drain(s: unknown): Promise<void> {
 // ------------------------------------------------------------------------------------------------ sign
 
 /** Read and unlock a private key for signing. */
-export async function readSigningKey(privateArmored: string, passphrase?: string): Promise<openpgp.PrivateKey> {
+export async function readSigningKey(privateArmored: string, passphrase?: string, date: Date = new Date()): Promise<openpgp.PrivateKey> {
   const type = firstArmorType(privateArmored);
   if (type && type !== 'PRIVATE KEY BLOCK') {
     throw new PsError('KEY_INVALID', type === 'PUBLIC KEY BLOCK' ? 'this is a public key; signing needs the private key (private.asc)' : `this is a PGP ${type}, not a private key`);
@@ -360,9 +364,9 @@ export async function readSigningKey(privateArmored: string, passphrase?: string
     }
   }
   try {
-    await key.getSigningKey();
+    await key.getSigningKey(undefined, date);
   } catch (e) {
-    throw new PsError('KEY_INVALID', `key ${key.getFingerprint().toUpperCase()} cannot sign now: ${(e as Error).message}`);
+    throw new PsError('KEY_INVALID', `key ${key.getFingerprint().toUpperCase()} cannot sign${date ? ` at ${fmtDate(date)}` : ''}: ${(e as Error).message}`);
   }
   return key;
 }
@@ -372,7 +376,7 @@ export async function readSigningKey(privateArmored: string, passphrase?: string
  * `data` (a file path, a Buffer, or a Node stream), streamed.
  */
 export async function signDetached(data: DataInput, privateArmored: string, passphrase?: string, opts: { date?: Date } = {}): Promise<string> {
-  const key = await readSigningKey(privateArmored, passphrase);
+  const key = await readSigningKey(privateArmored, passphrase, opts.date ?? new Date());
   const input = await dataStream(data);
   const message = await openpgp.createMessage({ binary: input as Uint8Array });
   let out: string;

@@ -21,12 +21,16 @@ interface GenerateFlags {
   email: string;
   outDir: string;
   type: string;
+  rsaBits?: string;
   passphraseEnv?: string;
   force?: boolean;
 }
 
 export async function runGenerate(o: GenerateFlags, write: (s: string) => void, info: (s: string) => void): Promise<number> {
   if (o.type !== 'ecc' && o.type !== 'rsa') throw new PsError('USAGE', `--type must be ecc or rsa, got '${o.type}'`);
+  const rsaBits = o.rsaBits === undefined ? undefined : Number(o.rsaBits);
+  if (rsaBits !== undefined && ![2048, 3072, 4096].includes(rsaBits)) throw new PsError('USAGE', `--rsa-bits must be 2048, 3072 or 4096, got '${o.rsaBits}'`);
+  if (rsaBits !== undefined && o.type !== 'rsa') throw new PsError('USAGE', '--rsa-bits needs --type rsa');
   const passphrase = passphraseFromEnv(o.passphraseEnv);
   const files = { priv: path.join(o.outDir, 'private.asc'), pub: path.join(o.outDir, 'public.asc'), rev: path.join(o.outDir, 'revocation.rev') };
   if (!o.force) {
@@ -35,7 +39,7 @@ export async function runGenerate(o: GenerateFlags, write: (s: string) => void, 
     }
   }
   const { generateKeyPair } = await import('../../signing/index.js');
-  const kp = await generateKeyPair({ name: o.name, email: o.email, type: o.type, passphrase });
+  const kp = await generateKeyPair({ name: o.name, email: o.email, type: o.type, passphrase, rsaBits: rsaBits as 2048 | 3072 | 4096 | undefined });
   await fsp.mkdir(o.outDir, { recursive: true, mode: 0o700 });
   const flag = o.force ? 'w' : 'wx';
   await fsp.writeFile(files.priv, kp.privateArmored, { mode: 0o600, flag });
@@ -87,6 +91,7 @@ export function register(program: Command): void {
     .requiredOption('--email <email>', 'the key owner\'s email')
     .requiredOption('--out-dir <dir>', 'folder to write the key files to (created if missing)')
     .option('--type <ecc|rsa>', 'ecc (Ed25519, default) or rsa (4096 bits)', 'ecc')
+    .option('--rsa-bits <n>', 'RSA key size: 2048, 3072 or 4096 (default 4096; generating 4096 bits can take tens of seconds)')
     .option('--passphrase-env <VAR>', 'protect the private key with the passphrase in this environment variable')
     .option('--force', 'overwrite existing key files')
     .addHelpText(
