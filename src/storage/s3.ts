@@ -80,6 +80,8 @@ export interface S3StoreOptions {
   maxSockets?: number;
   /** Where large conditional-put bodies are spooled. Default os.tmpdir(). */
   tmpDir?: string;
+  /** Receives the SDK's warnings (default: dropped; the SDK would print them on the console). */
+  logger?: { warn: (obj: object, msg: string) => void; debug: (obj: object, msg: string) => void };
 }
 
 /** Parse `s3://bucket[/prefix[/]]` → bucket and normalized prefix ('' or 'a/b/'). */
@@ -179,6 +181,7 @@ export class S3Store implements ObjectStore {
       forcePathStyle: opts.pathStyle ?? !!opts.endpoint,
       ...(opts.credentials ? { credentials: opts.credentials } : {}),
       maxAttempts,
+      logger: sdkLogger(opts.logger),
       retryMode: 'standard',
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
@@ -498,7 +501,13 @@ export class S3Store implements ObjectStore {
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const r = await upload.done();
-      return { key, size, etag: unquoteEtag(r.ETag), lastModified: new Date() };
+      let etag = unquoteEtag(r.ETag);
+      if (!etag) {
+        // RGW's CompleteMultipartUpload answer carries no ETag the SDK can read: ask for it. (Another writer could
+        // overwrite in between; unconditional puts give no guarantee about that anyway.)
+        etag = (await this.head(key))?.etag ?? '';
+      }
+      return { key, size, etag, lastModified: new Date() };
     } catch (e) {
       source.destroy();
       throw this.fail('multipart put', key, e, opts.signal);
@@ -506,6 +515,16 @@ export class S3Store implements ObjectStore {
       opts.signal?.removeEventListener('abort', onAbort);
     }
   }
+}
+
+function sdkLogger(l: S3StoreOptions['logger']): { debug: (...a: unknown[]) => void; info: (...a: unknown[]) => void; warn: (...a: unknown[]) => void; error: (...a: unknown[]) => void } {
+  const text = (a: unknown[]): string => a.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(' ');
+  return {
+    debug: (...a) => l?.debug({ sdk: text(a) }, 's3 sdk'),
+    info: (...a) => l?.debug({ sdk: text(a) }, 's3 sdk'),
+    warn: (...a) => l?.warn({ sdk: text(a) }, 's3 sdk warning'),
+    error: (...a) => l?.warn({ sdk: text(a) }, 's3 sdk error'),
+  };
 }
 
 function transient(e: unknown): boolean {
