@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import type { PackageEntry, PackageSource } from './source.js';
-import { deriveDocument, normalizeDocument, toSearchItem, spreadDeprecation, ingestionMethod, ASSET_MAX_DEPTH } from './document.js';
+import { compareBytewise, deriveDocument, normalizeDocument, toSearchItem, spreadDeprecation, ingestionMethod, ASSET_MAX_DEPTH } from './document.js';
 import { CATEGORIES, categoryTitle, isKnownCategory } from './categories.js';
 import { isPsError } from '../errors.js';
 
@@ -294,4 +294,10 @@ test('categories table (registry-api.md §3.3)', () => {
   assert.equal(categoryTitle('compute'), 'compute');
   assert.ok(!isKnownCategory('compute') && !isKnownCategory('toString'));
   assert.equal(CATEGORIES.security!.parent_id, undefined);
+});
+
+test('compareBytewise sorts like UTF-8 bytes', () => {
+  const keys = ['b', 'a', 'B', '\uffff', '\u{1F600}', 'ab', 'a', '\u00e9', ''];
+  const expected = [...keys].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
+  assert.deepEqual([...keys].sort(compareBytewise), expected);
 });

@@ -256,13 +256,29 @@ function asBool(v: unknown): boolean | undefined {
   return undefined;
 }
 
+/** Compare strings in UTF-8 byte order (= code point order), like Go's sort of map keys. */
+export function compareBytewise(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let ca = a.charCodeAt(i);
+    let cb = b.charCodeAt(i);
+    if (ca === cb) continue;
+    // UTF-16 order differs from code point order only between surrogates and U+E000..U+FFFF
+    if (ca >= 0xd800) ca = ca >= 0xe000 ? ca - 0x800 : ca + 0x2000;
+    if (cb >= 0xd800) cb = cb >= 0xe000 ? cb - 0x800 : cb + 0x2000;
+    return ca - cb;
+  }
+  return a.length - b.length;
+}
+
 /** Deep copy with object keys sorted bytewise (Go map marshaling). */
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
   if (v !== null && typeof v === 'object') {
     const o = v as Record<string, unknown>;
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(o).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))) {
+    for (const k of Object.keys(o).sort(compareBytewise)) {
       out[k] = o[k] === undefined ? null : sortKeys(o[k]);
     }
     return out;

@@ -169,6 +169,19 @@ test('zips without directory entries are accepted, directories synthesized', asy
   await z.close();
 });
 
+test('directory entries without a trailing slash (marked by their mode) are directories', async () => {
+  const z = await openZip(
+    writeZip([
+      { name: 'demo-1.0.0', externalAttrs: (0o40755 << 16) >>> 0, method: 0 },
+      { name: 'demo-1.0.0/manifest.yml', data: MANIFEST },
+      { name: 'demo-1.0.0/docs', externalAttrs: 0x10, versionMadeBy: 20, method: 0 },
+      { name: 'demo-1.0.0/docs/README.md', data: Buffer.from('x') },
+    ]),
+  );
+  assert.deepEqual(z.entries().map((e) => `${e.type} ${e.path}`), ['dir docs', 'file docs/README.md', 'file manifest.yml']);
+  await z.close();
+});
+
 test('not a zip, truncated zip, missing file', async () => {
   await expectCode(openZip(writeZip(Buffer.from('this is not a zip file at all, just text'))), 'ZIP_INVALID');
   const good = rawZip(pkg());

@@ -46,6 +46,7 @@ export const RATIO_MIN_BYTES = 1024 * 1024;
 
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
+const S_IFDIR = 0o040000;
 
 /** Check one entry name; returns the reason it is unsafe, or undefined. */
 export function unsafeNameReason(name: string): string | undefined {
@@ -141,8 +142,11 @@ async function readCentralDirectory(zip: yauzl.ZipFile, file: string, lim: ZipLi
         if ((entry.generalPurposeBitFlag & 0x1) !== 0) throw new PsError('ZIP_ENCRYPTED', `entry ${shown(fullName)} is encrypted`);
         const mode = (entry.externalFileAttributes >>> 16) & 0xffff;
         if ((mode & S_IFMT) === S_IFLNK) throw new PsError('ZIP_SYMLINK', `entry ${shown(fullName)} is a symbolic link`);
-        const isDir = fullName.endsWith('/');
-        const name = isDir ? fullName.slice(0, -1) : fullName;
+        // a directory ends in '/'; some tools omit the slash but mark it (unix S_IFDIR or the MS-DOS attribute)
+        const isDir =
+          fullName.endsWith('/') ||
+          (entry.uncompressedSize === 0 && ((mode & S_IFMT) === S_IFDIR || (mode === 0 && (entry.externalFileAttributes & 0x10) !== 0)));
+        const name = fullName.endsWith('/') ? fullName.slice(0, -1) : fullName;
         if (seen.has(name)) throw new PsError('ZIP_DUPLICATE_ENTRY', `entry ${shown(name)} appears more than once`);
         seen.add(name);
         if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) {
