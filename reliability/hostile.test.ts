@@ -54,6 +54,7 @@ after(async () => {
   await recordFigures('hostile', { seed: SEED, scale: SCALE, totalInputs: total, inputs: counts, outcomes });
 });
 
+type ArbValue<A> = A extends fc.Arbitrary<infer T> ? T : never;
 const isCatalogCode = (c: unknown) => typeof c === 'string' && c in ERROR_CATALOG;
 
 // ---------------------------------------------------------------------------------------------------------
@@ -186,7 +187,7 @@ const manifestMutation = fc.oneof(
   fc.record({ op: fc.constant('other' as const), file: fc.constantFrom('data_stream/events/manifest.yml', 'data_stream/events/fields/fields.yml', 'changelog.yml', 'docs/README.md'), text: fc.oneof(fc.string({ maxLength: 300 }), yamlHazard) }),
 );
 
-function mutatedPackageZip(files: { rel: string; data: Buffer }[], muts: fc.Infer<typeof manifestMutation>[]): Buffer {
+function mutatedPackageZip(files: { rel: string; data: Buffer }[], muts: ArbValue<typeof manifestMutation>[]): Buffer {
   const m = YAML.parse(files.find((f) => f.rel === 'manifest.yml')!.data.toString('utf8')) as Record<string, unknown>;
   let manifestText: string | undefined;
   const others = new Map<string, string>();
@@ -215,7 +216,7 @@ const byteMutation = fc.oneof(
   fc.record({ op: fc.constant('tail' as const), back: fc.integer({ min: 1, max: 200 }), bits: fc.integer({ min: 1, max: 255 }) }), // the central directory / EOCD
 );
 
-function mutate(buf: Buffer, muts: fc.Infer<typeof byteMutation>[]): Buffer {
+function mutate(buf: Buffer, muts: ArbValue<typeof byteMutation>[]): Buffer {
   let b = Buffer.from(buf);
   for (const m of muts) {
     if (b.length === 0) break;
