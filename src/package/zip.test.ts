@@ -31,6 +31,8 @@ interface RawEntry {
   flags?: number;
   externalAttrs?: number;
   versionMadeBy?: number;
+  /** Write no data: point the central directory at the local header of entry #n (overlapping entries). */
+  sameLocalAs?: number;
 }
 
 /** A minimal zip writer: local headers, data, central directory, end record. No data descriptors. */
@@ -38,6 +40,7 @@ function rawZip(entries: RawEntry[]): Buffer {
   const parts: Buffer[] = [];
   const central: Buffer[] = [];
   let offset = 0;
+  const offsets: number[] = [];
   for (const e of entries) {
     const name = Buffer.isBuffer(e.name) ? e.name : Buffer.from(e.name, 'utf8');
     const data = e.data ?? Buffer.alloc(0);
@@ -60,7 +63,9 @@ function rawZip(entries: RawEntry[]): Buffer {
     local.writeUInt32LE(usize, 22);
     local.writeUInt16LE(name.length, 26);
     local.writeUInt16LE(0, 28);
-    parts.push(local, name, body);
+    const localAt = e.sameLocalAs !== undefined ? offsets[e.sameLocalAs]! : offset;
+    offsets.push(localAt);
+    if (e.sameLocalAs === undefined) parts.push(local, name, body);
     const cd = Buffer.alloc(46);
     cd.writeUInt32LE(0x02014b50, 0);
     cd.writeUInt16LE(e.versionMadeBy ?? (3 << 8) | 20, 4);
@@ -78,9 +83,9 @@ function rawZip(entries: RawEntry[]): Buffer {
     cd.writeUInt16LE(0, 34);
     cd.writeUInt16LE(0, 36);
     cd.writeUInt32LE((e.externalAttrs ?? ((isDir ? 0o40755 : 0o100644) << 16)) >>> 0, 38);
-    cd.writeUInt32LE(offset, 42);
+    cd.writeUInt32LE(localAt, 42);
     central.push(cd, name);
-    offset += local.length + name.length + body.length;
+    if (e.sameLocalAs === undefined) offset += local.length + name.length + body.length;
   }
   const cdBuf = Buffer.concat(central);
   const end = Buffer.alloc(22);
@@ -215,6 +220,14 @@ test('ZIP_RATIO_EXCEEDED: a deflate bomb', async () => {
   // small, very compressible files are fine (ratio checked from RATIO_MIN_BYTES up)
   await openAndRead(writeZip(pkg(undefined, [{ name: 'demo-1.0.0/small.txt', data: Buffer.alloc(100_000, 0x20) }])));
   await openAndRead(writeZip(pkg(undefined, bomb)), { maxRatio: 5000 });
+});
+
+test('overlapping entries (a non-recursive zip bomb) are ZIP_INVALID', async () => {
+  const data = Buffer.alloc(500_000, 0x61);
+  const entries: RawEntry[] = [...pkg(), { name: 'demo-1.0.0/k0.txt', data }];
+  const kernel = entries.length - 1;
+  for (let i = 1; i < 5; i++) entries.push({ name: 'demo-1.0.0/k0.txt'.replace('k0', `k${i}`), data, sameLocalAs: kernel });
+  await expectCode(openZip(writeZip(entries)), 'ZIP_INVALID', /overlap/);
 });
 
 test('ZIP_SIZE_MISMATCH: a header that lies about the uncompressed size', async () => {

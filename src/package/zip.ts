@@ -100,6 +100,7 @@ export async function openZip(file: string, limits?: Partial<ZipLimits>): Promis
       throw new PsError('ZIP_TOO_MANY_ENTRIES', `${file} has ${zip.entryCount} entries, the limit is ${lim.maxEntries}`);
     }
     const raw = await readCentralDirectory(zip, file, lim);
+    checkNoOverlap(raw, file);
     return buildSource(zip, file, raw);
   } catch (e) {
     zip.close();
@@ -174,6 +175,21 @@ async function readCentralDirectory(zip: yauzl.ZipFile, file: string, lim: ZipLi
     zip.readEntry();
   });
   return out;
+}
+
+/**
+ * Refuse entries whose data overlap (several central-directory entries sharing compressed bytes is the trick
+ * of non-recursive zip bombs). Each entry's local header + name + data must end before the next one starts.
+ */
+function checkNoOverlap(raw: RawEntry[], file: string): void {
+  const spans = raw
+    .map((r) => ({ start: r.entry.relativeOffsetOfLocalHeader, end: r.entry.relativeOffsetOfLocalHeader + 30 + r.entry.fileNameLength + r.entry.compressedSize, name: r.name }))
+    .sort((a, b) => a.start - b.start);
+  for (let i = 1; i < spans.length; i++) {
+    if (spans[i]!.start < spans[i - 1]!.end) {
+      throw new PsError('ZIP_INVALID', `${file}: entries ${shown(spans[i - 1]!.name)} and ${shown(spans[i]!.name)} overlap (zip bomb?)`);
+    }
+  }
 }
 
 function buildSource(zip: yauzl.ZipFile, file: string, raw: RawEntry[]): PackageSource & { kind: 'zip' } {
