@@ -10,6 +10,7 @@ import { openStore } from '../../storage/index.js';
 import type { ObjectStore } from '../../storage/types.js';
 import { KEYS } from '../../index/format.js';
 import type { PublishFn } from '../../registry/server.js';
+import type { Keyring } from '../../signing/index.js';
 import { action, intArg } from '../util.js';
 
 interface ServeFlags {
@@ -73,7 +74,7 @@ async function readArmoredKeys(p: string): Promise<string> {
 }
 
 /** The signing key of `--seed-samples`: generated on first run into `keysDir` (private.asc, public.asc). */
-async function ensureSampleKey(keysDir: string, log: Logger): Promise<{ privateKey: string; publicKeyFile: string } | undefined> {
+async function ensureSampleKey(keysDir: string, log: Logger): Promise<{ privateKey: string; publicKeyFile: string }> {
   const priv = path.join(keysDir, 'private.asc');
   const pub = path.join(keysDir, 'public.asc');
   try {
@@ -81,15 +82,8 @@ async function ensureSampleKey(keysDir: string, log: Logger): Promise<{ privateK
   } catch {
     /* generate */
   }
-  let signing: { generateKeyPair?: (o: { name: string; email: string; passphrase?: string }) => Promise<{ privateKey: string; publicKey: string }> };
-  try {
-    signing = (await import('../../signing/index.js')) as never;
-  } catch (e) {
-    log.warn({ err: (e as Error).message }, 'seed: signing module not available; samples will be published unsigned');
-    return undefined;
-  }
-  if (!signing.generateKeyPair) return undefined;
-  const kp = await signing.generateKeyPair({ name: 'Package Storage samples', email: 'samples@package-storage.invalid' });
+  const { generateKeyPair } = await import('../../signing/index.js');
+  const kp = await generateKeyPair({ name: 'Package Storage samples', email: 'samples@package-storage.invalid' });
   await fsp.mkdir(keysDir, { recursive: true, mode: 0o700 });
   await fsp.writeFile(priv, kp.privateKey, { mode: 0o600 });
   await fsp.writeFile(pub, kp.publicKey);
@@ -109,9 +103,9 @@ async function seedSamples(store: ObjectStore, keysDir: string, log: Logger): Pr
   }
   const key = await ensureSampleKey(keysDir, log);
   const { publishPackage } = await import('../../publish/index.js');
-  let keyring: unknown;
+  let keyring: Keyring | undefined;
   if (key) {
-    const { loadKeyring } = (await import('../../signing/index.js')) as { loadKeyring: (p: string) => Promise<unknown> };
+    const { loadKeyring } = await import('../../signing/index.js');
     keyring = await loadKeyring(key.publicKeyFile);
   }
   for (const n of names) {
@@ -119,7 +113,7 @@ async function seedSamples(store: ObjectStore, keysDir: string, log: Logger): Pr
     if (!(await fsp.stat(p)).isDirectory()) continue;
     const out = await publishPackage(store, { dir: p }, {
       signingKey: key ? { armored: key.privateKey } : undefined,
-      keyring: keyring as never,
+      keyring,
       skipVerify: !key,
       logger: log,
     });
@@ -168,14 +162,14 @@ export function register(program: Command): void {
         let publish: PublishFn | undefined;
         if (tokens.length > 0) {
           const { publishZipFile } = await import('../../publish/index.js');
-          let keyring: unknown;
+          let keyring: Keyring | undefined;
           if (trustedKeys) {
-            const { loadKeyring } = (await import('../../signing/index.js')) as { loadKeyring: (p: string) => Promise<unknown> };
+            const { loadKeyring } = await import('../../signing/index.js');
             keyring = await loadKeyring(trustedKeys);
           } else log.warn('HTTP publishing is enabled without --trusted-keys: signatures are NOT verified');
           publish = (zip, sig) =>
             publishZipFile(store, zip, sig, {
-              keyring: keyring as never,
+              keyring,
               skipVerify: keyring === undefined,
               logger: log,
               zipLimits: { maxEntries: cfg.maxZipEntries, maxTotalBytes: cfg.maxZipBytes, maxEntryBytes: cfg.maxZipEntryBytes, maxRatio: cfg.maxZipRatio },
