@@ -16,15 +16,18 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { loadConfig } from '../src/config.js';
 import { openStore } from '../src/storage/index.js';
 import type { ObjectStore } from '../src/storage/types.js';
-import { ERROR_CATALOG } from '../src/errors.js';
+import { ERROR_CATALOG, isPsError } from '../src/errors.js';
 import { KEYS, entryKey, parseDocumentKey, type SearchIndexAll, type CursorFile } from '../src/index/format.js';
 import { buildZip } from '../src/package/build.js';
-import { SEED, envInt, makePackage, prng, recordFigures, runCli, sleep, spawnCli, startServe, type CliResult, type ServeProcess } from './helpers.js';
+import { REPO, SEED, envInt, makePackage, prng, recordFigures, runCli, sleep, spawnCli, startServe, type CliResult, type ServeProcess } from './helpers.js';
 
 const CYCLES = envInt('RELIABILITY_CYCLES', 100);
 const PUBLISHERS = envInt('RELIABILITY_PUBLISHERS', 2);
@@ -57,6 +60,7 @@ export async function checkIndexLoads(store: ObjectStore, label: string): Promis
   try {
     all = JSON.parse(await readText(store, KEYS.indexAll(cur.current))) as SearchIndexAll;
   } catch (e) {
+    if (isPsError(e) && e.code !== 'STORAGE_NOT_FOUND') throw e; // the store is unreachable: not a verdict
     assert.fail(`${label}: cursor ${cur.current} does not point to a readable revision: ${(e as Error).message}`);
   }
   assert.ok(Array.isArray(all.packages), `${label}: revision ${cur.current} has no packages array`);
@@ -68,6 +72,19 @@ export async function checkIndexLoads(store: ObjectStore, label: string): Promis
     assert.ok(await store.head(KEYS.document(nv.name, nv.version)), `${label}: the index holds ${k} but its document is missing`);
   }
   return keys;
+}
+
+/** Run a check; while the store is unreachable (S3 server stopped by the fault loop) retry for up to 60 s. */
+async function whenReachable<T>(fn: () => Promise<T>): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof assert.AssertionError || Date.now() - t0 > 60_000) throw e;
+      await sleep(500);
+    }
+  }
 }
 
 /** No orphan document: each has its zip and its static manifest. Returns the documented keys. */
@@ -132,19 +149,32 @@ async function faultRun(o: FaultRunOptions) {
     return { zip: z.file, key: `${z.name}-${z.version}`, name: z.name, version: z.version };
   };
 
-  const store = await openStore(o.storage, {});
+  const store = await openStore(o.storage, loadConfig({ storage: o.storage }));
   const acked = new Set<string>();
   const pending: Pkg[] = []; // killed or failed, not acknowledged yet: retried later
-  const stats = { cycles: 0, publisherKills: 0, registryKills: 0, acked: 0, httpPublishes: 0, cleanFailures: 0, indexChecks: 0, extraFaults: 0, codes: {} as Record<string, number> };
-  let registry: ServeProcess | undefined = await startServe(o.storage, ['--publish-token', TOKEN], env);
+  const stats = { cycles: 0, publisherKills: 0, registryKills: 0, acked: 0, httpPublishes: 0, cleanFailures: 0, indexChecks: 0, registryStartFailures: 0, codes: {} as Record<string, number> };
+  let registry: ServeProcess | undefined;
   let stopping = false;
 
   const afterKill = async (what: string) => {
     stats.indexChecks++;
-    await checkIndexLoads(store, `after killing ${what}`);
+    await whenReachable(() => checkIndexLoads(store, `after killing ${what}`));
+  };
+  /** Start a registry; with a store that can be down (S3 faults), retry until it starts. */
+  const start = async (args: string[]) => {
+    for (let i = 0; ; i++) {
+      try {
+        return await startServe(o.storage, args, env);
+      } catch (e) {
+        stats.registryStartFailures++;
+        if (!o.extraFault || i >= 20) throw e;
+        await sleep(1000);
+      }
+    }
   };
 
   // Measure one unkilled publish, to aim the kills inside the publisher's lifetime.
+  registry = await start(['--publish-token', TOKEN]);
   const first = await newPkg();
   const t0 = performance.now();
   const r0 = await runCli(['publish', first.zip, '--storage', o.storage, '--skip-verify'], env);
@@ -177,7 +207,7 @@ async function faultRun(o: FaultRunOptions) {
       }
       // Not killed by us: it failed on its own (the registry or the store went away under it): must be clean.
       const code = cleanRefusal(r);
-      assert.ok(code, `publish of ${pkg.key} failed without a clear error code (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+      assert.ok(code && code !== 'INTERNAL', `publish of ${pkg.key} failed without a clear error code (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
       stats.cleanFailures++;
       stats.codes[code] = (stats.codes[code] ?? 0) + 1;
     }
@@ -185,7 +215,7 @@ async function faultRun(o: FaultRunOptions) {
 
   const registryLoop = async () => {
     while (!stopping) {
-      await sleep(500 + rand() * 3000);
+      await sleep(1500 + rand() * 4000);
       if (stopping) break;
       const reg = registry!;
       registry = undefined;
@@ -193,7 +223,7 @@ async function faultRun(o: FaultRunOptions) {
       stats.registryKills++;
       await afterKill('the registry');
       await sleep(rand() * 500);
-      registry = await startServe(o.storage, ['--publish-token', TOKEN], env);
+      registry = await start(['--publish-token', TOKEN]);
     }
   };
 
@@ -215,7 +245,7 @@ async function faultRun(o: FaultRunOptions) {
   for (const k of acked) assert.ok(indexed.has(k), `acknowledged publish ${k} is not in the final index`);
   const gcListed = await checkGcDryRun(o.storage, acked, docs, env);
 
-  const fresh = await startServe(o.storage, [], env);
+  const fresh = await start([]);
   try {
     const res = await fetch(`${fresh.url}/search?all=true&prerelease=true`);
     assert.equal(res.status, 200);
@@ -243,4 +273,71 @@ test(`faults: ${CYCLES} publisher cycles with SIGKILLs of publishers and the reg
   assert.ok(f.publisherKills > 0, 'some publishers were killed');
   assert.ok(f.registryKills > 0, 'the registry was killed');
   assert.ok(f.acked > 1, 'some publishes were acknowledged');
+  assert.equal(f.registryStartFailures, 0, 'the registry always started');
 });
+
+// ---------------------------------------------------------------------------------------------------------
+// The same on S3 while the S3 server is stopped (SIGKILL) and restarted. It needs its OWN Ceph RGW, so that
+// stopping it breaks nobody else's tests: started with scripts/ceph-s3.sh on RELIABILITY_S3_PORT (default
+// 7490, monitor on 3310) in .tmp/ceph-rel. Runs when RELIABILITY_S3=1, or when PACKAGE_STORAGE_TEST_S3_ENDPOINT
+// is set (S3 is configured for the run) and radosgw is installed.
+
+const S3_PORT = envInt('RELIABILITY_S3_PORT', 7490);
+const S3_CYCLES = envInt('RELIABILITY_S3_CYCLES', 40);
+const s3Wanted = process.env.RELIABILITY_S3 === '1' || (process.env.PACKAGE_STORAGE_TEST_S3_ENDPOINT !== undefined && process.env.RELIABILITY_S3 !== '0');
+const s3Skip = !s3Wanted
+  ? 'S3 faults skipped: set RELIABILITY_S3=1 (or PACKAGE_STORAGE_TEST_S3_ENDPOINT) to start an own Ceph RGW on port 7490 and stop/restart it during publishes'
+  : !existsSync('/usr/bin/radosgw')
+    ? 'S3 faults skipped: radosgw is not installed (scripts/install-system-deps.sh)'
+    : false;
+
+test(`faults on S3: ${S3_CYCLES} publisher cycles while the S3 server (own Ceph RGW) is killed and restarted`, { skip: s3Skip, timeout: 30 * 60_000 }, async () => {
+  const dir = path.join(REPO, '.tmp/ceph-rel');
+  const endpoint = `http://127.0.0.1:${S3_PORT}`;
+  const up = await runCmd('bash', [path.join(REPO, 'scripts/ceph-s3.sh'), 'start', dir, String(S3_PORT)]);
+  assert.equal(up.code, 0, `could not start the own RGW: ${up.out}`);
+  const bucket = 'package-storage-test';
+  const env = { AWS_ACCESS_KEY_ID: 'AKTEST', AWS_SECRET_ACCESS_KEY: 'SKTEST', AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_S3: endpoint, PACKAGE_STORAGE_S3_ENDPOINT: endpoint };
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env); // the in-process checks open the same store
+  const rgwPid = async () => Number((await readFile(path.join(dir, 'run/client.rgw.pid'), 'utf8')).trim());
+  const answers = async () => fetch(endpoint, { signal: AbortSignal.timeout(1000) }).then((r) => r.arrayBuffer().then(() => true), () => false);
+  let outages = 0;
+  try {
+    const f = await faultRun({
+      storage: `s3://${bucket}/reliability/faults-${Date.now().toString(36)}/`,
+      env,
+      cycles: S3_CYCLES,
+      label: 'faults-s3',
+      extraFault: async (rand, stopping) => {
+        while (!stopping()) {
+          await sleep(3000 + rand() * 5000);
+          if (stopping()) break;
+          process.kill(await rgwPid(), 'SIGKILL'); // only our own RGW, by its recorded pid
+          outages++;
+          await sleep(500 + rand() * 2500);
+          const r = await runCmd('radosgw', ['-c', path.join(dir, 'ceph.conf'), '-n', 'client.rgw']);
+          assert.equal(r.code, 0, `radosgw did not restart: ${r.out}`);
+          for (let i = 0; i < 240 && !(await answers()); i++) await sleep(250);
+        }
+      },
+    });
+    await recordFigures('faults-s3', { ...f, s3Outages: outages });
+    assert.ok(outages > 0, 'the S3 server was stopped at least once');
+    assert.ok(f.acked > 1, 'some publishes were acknowledged');
+  } finally {
+    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+    await runCmd('bash', [path.join(REPO, 'scripts/ceph-s3.sh'), 'stop', dir]);
+  }
+});
+
+function runCmd(cmd: string, args: string[]): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    p.on('error', reject);
+    p.on('close', (code) => resolve({ code, out }));
+  });
+}
