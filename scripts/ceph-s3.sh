@@ -116,6 +116,9 @@ osd data = $D/osd0
 [client.rgw]
 rgw frontends = beast endpoint=127.0.0.1:$PORT
 rgw data = $D/rgw
+# reclaim the space of deleted/overwritten objects within minutes (default: hours), memstore is RAM
+rgw gc obj min wait = 60
+rgw gc processor period = 60
 EOF
 C=(-c "$D/ceph.conf")
 monmaptool --create --addv a "[v2:127.0.0.1:$MON_PORT]" --fsid "$FSID" "$D/monmap" >/dev/null

@@ -7,7 +7,7 @@
  *   spawn('node', [...], { env: { ...process.env, ...s3.env } });   // child processes: --storage s3.url(prefix)
  *
  * The endpoint is PACKAGE_STORAGE_TEST_S3_ENDPOINT if set (then it MUST answer: CI sets it after starting the
- * server), else http://127.0.0.1:7480 if something answers there.
+ * server), else http://127.0.0.1:7480 if something answers there. PACKAGE_STORAGE_TEST_S3_ENDPOINT=none skips.
  */
 import { randomBytes } from 'node:crypto';
 import { CreateBucketCommand, DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
@@ -57,6 +57,7 @@ export function s3TestTarget(): Promise<S3TestTarget | undefined> {
 
 async function probe(): Promise<S3TestTarget | undefined> {
   const configured = process.env.PACKAGE_STORAGE_TEST_S3_ENDPOINT;
+  if (configured === 'none' || configured === 'off') return undefined;
   const endpoint = (configured || 'http://127.0.0.1:7480').replace(/\/+$/, '');
   if (!(await answers(endpoint))) {
     if (configured) throw new Error(`PACKAGE_STORAGE_TEST_S3_ENDPOINT=${configured} does not answer (start it: scripts/ceph-s3.sh start .tmp/ceph 7480)`);
