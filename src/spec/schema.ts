@@ -60,11 +60,44 @@ for (const k of ['example', 'min_items', 'minContent', 'deprecated', 'x-descript
 
 const cache = new Map<string, ValidateFunction>();
 
+/**
+ * Hoist sub-schemas that occur more than once (same object) into `definitions` and reference them, so ajv
+ * compiles them once (the var schema appears at every level of a manifest).
+ */
+function hoistShared(root: object): object {
+  const seen = new Map<object, number>();
+  const count = (v: unknown): void => {
+    if (!v || typeof v !== 'object') return;
+    const n = (seen.get(v) ?? 0) + 1;
+    seen.set(v, n);
+    if (n > 1) return;
+    for (const c of Object.values(v)) count(c);
+  };
+  count(root);
+  const shared = new Map<object, string>();
+  let i = 0;
+  for (const [o, n] of seen) {
+    if (n > 1 && !Array.isArray(o) && o !== root && 'properties' in o && JSON.stringify(o).length > 1000) shared.set(o, `shared${i++}`);
+  }
+  if (!shared.size) return root;
+  const copy = (v: unknown, top: boolean): unknown => {
+    if (!v || typeof v !== 'object') return v;
+    if (!top && shared.has(v)) return { $ref: `#/definitions/${shared.get(v)}` };
+    if (Array.isArray(v)) return v.map((x) => copy(x, false));
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copy(x, false)]));
+  };
+  const out = copy(root, true) as Record<string, unknown>;
+  const defs: Record<string, unknown> = { ...((out.definitions as Record<string, unknown>) ?? {}) };
+  for (const [o, name] of shared) defs[name] = copy(o, true);
+  out.definitions = defs;
+  return out;
+}
+
 /** Compile (cached by key) a schema. */
 export function compile(key: string, build: () => object): ValidateFunction {
   const hit = cache.get(key);
   if (hit) return hit;
-  const fn = ajv.compile(build());
+  const fn = ajv.compile(hoistShared(build()));
   cache.set(key, fn);
   return fn;
 }

@@ -254,3 +254,35 @@ test('size limits and dashboards without filters', async () => {
   const v2 = await messages(pkg({ 'manifest.yml': manifest('', '2.12.0'), 'kibana/dashboard/demo-d1.json': dash }));
   assert.deepEqual(v2, []);
 });
+
+test('hostile or odd content never crashes a rule', async () => {
+  const fc = (await import('fast-check')).default;
+  const odd = ['[]', '"x"', '42', 'null', '{a: [1, {b: null}]}', '[[], {}, "s", 1]', '{}'];
+  const slots = (v: string): Record<string, string>[] => [
+    { 'manifest.yml': `${manifest()}policy_templates: ${v}\nvars: ${v}\n` },
+    { 'manifest.yml': `${manifest()}policy_templates:\n  - name: t\n    inputs: ${v}\n    vars: ${v}\n    deployment_modes: ${v}\n` },
+    { 'data_stream/logs/manifest.yml': `title: Logs\ntype: logs\nstreams: ${v}\nelasticsearch: ${v}\n` },
+    { 'data_stream/logs/fields/base-fields.yml': `${v}\n` },
+    { 'changelog.yml': `${v}\n` },
+    { 'kibana/tags.yml': `${v}\n` },
+    { 'kibana/dashboard/demo-x.json': JSON.stringify({ id: 'demo-x', attributes: { panelsJSON: v, kibanaSavedObjectMeta: { searchSourceJSON: v } }, references: [] }) },
+    { 'data_stream/logs/elasticsearch/ingest_pipeline/default.yml': `---\nprocessors: ${v}\non_failure: ${v}\n` },
+    { 'validation.yml': `errors: ${v}\ndocs_structure_enforced: ${v}\n` },
+    { '_dev/test/config.yml': `system: ${v}\n` },
+  ];
+  const check = async (files: Record<string, string>): Promise<void> => {
+    const r = await validatePackage(mem(pkg(files)));
+    const internal = r.errors.filter((e) => e.code === 'SPEC_INTERNAL');
+    assert.deepEqual(internal, [], JSON.stringify(files));
+  };
+  for (const v of odd) for (const s of slots(v)) await check(s);
+  await fc.assert(
+    fc.asyncProperty(fc.jsonValue({ maxDepth: 3 }), fc.nat(9), async (val, slot) => {
+      await check(slots(JSON.stringify(val))[slot]!);
+    }),
+    { numRuns: 150 },
+  );
+  // not a mapping at all
+  assert.equal((await validatePackage(mem(pkg({ 'manifest.yml': '- a\n- b\n' })))).valid, false);
+  assert.equal((await validatePackage(mem(pkg({ 'manifest.yml': 'a: [' })))).valid, false);
+});

@@ -50,8 +50,19 @@ export const screenshotSchema: S = obj(
 
 export const VAR_TYPES = ['text', 'password', 'bool', 'integer', 'select', 'textarea', 'yaml', 'url', 'duration', 'email', 'float', 'number', 'date', 'time', 'datetime', 'datetime-local', 'keyword', 'string'];
 
-/** A variable definition (`vars[]`) at any level. */
+const varSchemaCache = new Map<string, S>();
+
+/** A variable definition (`vars[]`) at any level (one object per version, so `compile` can share it). */
 export function varSchema(v: SpecVersion): S {
+  let s = varSchemaCache.get(v.v);
+  if (!s) {
+    s = buildVarSchema(v);
+    varSchemaCache.set(v.v, s);
+  }
+  return s;
+}
+
+function buildVarSchema(v: SpecVersion): S {
   const props: S = {
     name: str,
     type: { type: 'string' },
@@ -94,8 +105,14 @@ export function varSchema(v: SpecVersion): S {
   return s;
 }
 
+const varsSchemaCache = new Map<string, S>();
 export function varsSchema(v: SpecVersion): S {
-  return arr(varSchema(v));
+  let s = varsSchemaCache.get(v.v);
+  if (!s) {
+    s = arr(varSchema(v));
+    varsSchemaCache.set(v.v, s);
+  }
+  return s;
 }
 
 export function requiredVarsSchema(): S {
