@@ -22,8 +22,13 @@ export interface CliResult {
 
 /** Run `package-storage <args>` as a child process (through tsx, like `npm test`). */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return runNode([path.join(REPO, 'src/cli/main.ts'), ...args], env);
+}
+
+/** Run a TypeScript script (path relative to the repo) as a child process through tsx. */
+export function runNode(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'src/cli/main.ts'), ...args], {
+    const p = spawn(process.execPath, ['--import', 'tsx', ...args], {
       cwd: REPO,
       env: { ...process.env, PACKAGE_STORAGE_LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
