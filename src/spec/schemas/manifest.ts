@@ -7,7 +7,7 @@ import {
 
 function conditions(v: SpecVersion): S {
   const elastic: S = { subscription: { type: 'string', enum: ['basic', 'gold', 'platinum', 'enterprise'] } };
-  if (v.gte('2.10.0')) elastic.capabilities = arr({ type: 'string', enum: ['apm', 'enterprise_search', 'observability', 'security', 'uptime'] });
+  if (v.gte('2.10.0')) elastic.capabilities = arr(str);
   return obj({
     kibana: obj({ version: str }),
     elastic: obj(elastic),
@@ -168,7 +168,7 @@ function base(v: SpecVersion, type: string): S {
     owner: owner(v),
     agent: obj({ privileges: obj({ root: bool }) }),
   };
-  if (v.lt('2.0.0')) props.license = { type: 'string', enum: ['basic'] };
+  if (v.lt('2.0.0')) props.license = { type: 'string', enum: ['basic', 'gold', 'platinum', 'enterprise'] };
   if (v.lt('2.3.0')) props.release = { type: 'string', enum: ['experimental', 'beta', 'ga'] };
   if (v.gte('3.6.0')) {
     props.deprecated = deprecated();
