@@ -399,3 +399,41 @@ test('a ~300 MB package streams through when the operator raises the limits, wit
   assert.ok(peak < 150 * 1024 * 1024, `memory grew by ${Math.round(peak / 1048576)} MB while streaming 300 MB`);
   rmSync(file);
 });
+
+test('random corruption of a valid zip never crashes: a catalog error or a readable package', async () => {
+  const { deriveDocument } = await import('./document.js');
+  const good = rawZip(
+    pkg(undefined, [
+      { name: 'demo-1.0.0/data_stream/' },
+      { name: 'demo-1.0.0/data_stream/a/manifest.yml', data: Buffer.from('title: A\ntype: logs\nstreams:\n  - input: logfile\n') },
+      { name: 'demo-1.0.0/img/x.png', data: randomBytes(3000) },
+    ]),
+  );
+  let seed = 42;
+  const rnd = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+  const outcomes = new Map<string, number>();
+  for (let i = 0; i < 300; i++) {
+    const bad = Buffer.from(good);
+    const flips = 1 + rnd(4);
+    for (let k = 0; k < flips; k++) bad[rnd(bad.length)] = rnd(256);
+    const file = writeZip(bad);
+    let outcome = 'ok';
+    try {
+      const z = await openZip(file);
+      try {
+        await checkPackageIdentity(z);
+        await deriveDocument(z);
+        for (const e of z.entries()) if (e.type === 'file') await z.readFile(e.path);
+      } finally {
+        await z.close();
+      }
+    } catch (e) {
+      assert.ok(isPsError(e), `mutation ${i}: not a PsError: ${String((e as Error).stack ?? e)}`);
+      assert.notEqual(e.code, 'INTERNAL', `mutation ${i}: ${e.message}`);
+      outcome = e.code;
+    }
+    outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+    rmSync(file);
+  }
+  assert.ok(outcomes.size > 2, JSON.stringify([...outcomes]));
+});
