@@ -53,6 +53,13 @@ const o = await reg.refresh();
 const loadMs = performance.now() - t0;
 const after = mem();
 console.log(`load: ${o.mode}, ${o.count} versions in ${loadMs.toFixed(0)} ms`);
+let bodyBytes = 0;
+let itemChars = 0;
+for (const e of reg.watcher.current.entries) {
+  bodyBytes += e.packageBody.length;
+  itemChars += e.searchItem.length;
+}
+console.log(`precomputed: /package bodies ${(bodyBytes / 1048576).toFixed(1)} MB, /search items ${(itemChars / 1048576).toFixed(1)} M chars`);
 console.log(`memory held by the catalog: heap +${(after.heap - before.heap).toFixed(1)} MB, external +${(after.ext - before.ext).toFixed(1)} MB, rss ${after.rss.toFixed(0)} MB total`);
 for (const url of ['/search', '/search?prerelease=true&kibana.version=8.12.0', '/search?all=true', '/categories?include_policy_templates=true']) {
   t0 = performance.now();

@@ -171,8 +171,26 @@ function parseComparator(text: string): Comparator {
   return { op, con, dirty, minorDirty, patchDirty };
 }
 
-/** Masterminds `NewConstraint`. Throws VersionError (`improper constraint: ...`). */
+const constraintCache = new Map<string, Constraint | VersionError>();
+
+/** Masterminds `NewConstraint`. Throws VersionError (`improper constraint: ...`). Memoized (constraints repeat). */
 export function parseConstraint(raw: string): Constraint {
+  let c = constraintCache.get(raw);
+  if (c === undefined) {
+    try {
+      c = parseConstraintUncached(raw);
+    } catch (e) {
+      if (!(e instanceof VersionError)) throw e;
+      c = e;
+    }
+    if (constraintCache.size >= 10_000) constraintCache.clear();
+    constraintCache.set(raw, c);
+  }
+  if (c instanceof VersionError) throw c;
+  return c;
+}
+
+function parseConstraintUncached(raw: string): Constraint {
   const rewritten = raw.replace(RANGE_RE, (_all, a: string, b: string) => ` >= ${a}, <= ${b} `);
   const groups: Comparator[][] = [];
   for (const part of rewritten.split('||')) {
