@@ -77,18 +77,25 @@ function buildVarSchema(v: SpecVersion): S {
     hide_in_deployment_modes: arr({ type: 'string', enum: v.gte('3.2.0') ? ['agentless', 'default'] : ['agentless'] }),
     section: str,
     full_width: bool,
-    min_duration: { type: 'string', pattern: DURATION_PATTERN },
-    max_duration: { type: 'string', pattern: DURATION_PATTERN },
     placeholder: str,
   };
+  if (v.gte('3.5.0')) {
+    props.min_duration = { type: 'string', pattern: DURATION_PATTERN };
+    props.max_duration = { type: 'string', pattern: DURATION_PATTERN };
+  }
   if (v.gte('2.6.0')) props.secret = bool;
   if (v.gte('3.6.0')) props.deprecated = deprecated();
   if (v.gte('3.7.0')) props.migrate_from = obj({ scope: { type: 'string', enum: ['input', 'stream'] }, stream: str, input: str, name: str }, ['scope'], false);
   const s: S = obj(props, ['name', 'type']);
   const allOf: S[] = [
     { if: { properties: { type: { const: 'select' } }, required: ['type'] }, then: { required: ['options'] }, else: { not: { required: ['options'] } } },
-    { if: { properties: { type: { not: { const: 'duration' } } } }, then: { not: { anyOf: [{ required: ['min_duration'] }, { required: ['max_duration'] }] } } },
   ];
+  if (v.gte('3.5.0')) {
+    allOf.push(
+      { if: { properties: { type: { not: { const: 'duration' } } } }, then: { not: { anyOf: [{ required: ['min_duration'] }, { required: ['max_duration'] }] } } },
+      { if: { properties: { type: { const: 'duration' } }, required: ['type'] }, then: { properties: { default: { type: 'string', pattern: DURATION_PATTERN } } } },
+    );
+  }
   if (v.gte('3.0.0')) {
     allOf.push({
       if: {
