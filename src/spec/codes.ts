@@ -41,6 +41,8 @@ export const SPEC_CODES = {
   SPEC_DOCS: 'docs structure rule',
   SPEC_BUILD: 'built-package rule (build mode)',
   SPEC_LEGACY: 'our legacy (re-publish) mode check failed',
+  SPEC_INTERNAL: 'a validation rule failed unexpectedly (the package is refused; please report)',
+  SPEC_MODE: 'warning: source/build validation modes are a technical preview',
 } as const;
 
 export type IssueCode = keyof typeof ELASTIC_CODES | keyof typeof SPEC_CODES | string;
