@@ -27,7 +27,7 @@ const mem = () => {
   gc?.();
   gc?.();
   const m = process.memoryUsage();
-  return { heap: m.heapUsed / 1048576, rss: m.rss / 1048576, ext: (m.external + m.arrayBuffers) / 1048576 };
+  return { heap: m.heapUsed / 1048576, rss: m.rss / 1048576, ext: m.external / 1048576 };
 };
 
 const dir = await mkdtemp(path.join(os.tmpdir(), 'cat-mem-'));
