@@ -107,6 +107,7 @@ describe('GnuPG interoperability', { skip: hasGpg ? false : 'gpg is not installe
       assert.equal(c.status, 0, c.stderr);
       assert.match(c.stdout, new RegExp(`fingerprint: ${k.fpr}`));
       assert.ok(c.stdout.includes(`user id: ${k.uid}`));
+      if (name === 'rsa') return; // the refusal path through the CLI once is enough
       // one byte changed
       const bad = path.join(work, `${name}-tampered.zip`);
       const bytes = readFileSync(zip);
@@ -132,10 +133,14 @@ describe('GnuPG interoperability', { skip: hasGpg ? false : 'gpg is not installe
     });
   }
 
-  test('keys made by `keys generate` (ecc and rsa) sign with `sign`; gpg verifies', async () => {
-    for (const type of ['ecc', 'rsa'] as const) {
+  test('keys made by `keys generate` sign with `sign`; gpg verifies (ecc through the CLI, rsa through the API)', async () => {
+    const rsa = await generateKeyPair({ name: 'Gen rsa', email: 'gen-rsa@example.com', type: 'rsa', rsaBits: 2048 });
+    gpg(['--import'], { input: rsa.publicArmored });
+    writeFileSync(path.join(work, 'gen-rsa.sig'), await signDetached(zip, rsa.privateArmored));
+    assert.match(gpg(['--status-fd', '1', '--verify', path.join(work, 'gen-rsa.sig'), zip]).stdout, new RegExp(`VALIDSIG ${rsa.fingerprint} `));
+    for (const type of ['ecc'] as const) {
       const dir = path.join(work, `gen-${type}`);
-      const g = cli(['keys', 'generate', '--name', `Gen ${type}`, '--email', `gen-${type}@example.com`, '--out-dir', dir, '--type', type, ...(type === 'rsa' ? ['--rsa-bits', '2048'] : [])]);
+      const g = cli(['keys', 'generate', '--name', `Gen ${type}`, '--email', `gen-${type}@example.com`, '--out-dir', dir, '--type', type]);
       assert.equal(g.status, 0, g.stderr);
       const fpr = g.stdout.trim();
       assert.match(fpr, /^[0-9A-F]{40}$/);
@@ -152,9 +157,6 @@ describe('GnuPG interoperability', { skip: hasGpg ? false : 'gpg is not installe
   test('a key not in the keyring: SIGNATURE_UNKNOWN_KEY with the issuer key id', async () => {
     const sig = readFileSync(gpgSign(keys.ed25519.fpr, zip), 'utf8');
     await rejects(verifyDetached(zip, sig, await loadKeyring(keys.rsa.pub)), 'SIGNATURE_UNKNOWN_KEY', new RegExp(keys.ed25519.fpr.slice(-16)));
-    const c = cli(['verify', zip, '--signature', gpgSign(keys.ed25519.fpr, zip), '--keys', keys.rsa.pub]);
-    assert.equal(c.status, 1);
-    assert.match(c.stderr, new RegExp(`^error SIGNATURE_UNKNOWN_KEY: .*${keys.ed25519.fpr.slice(-16)}`, 'm'));
     // both keys trusted (a keyring folder, as during a rotation)
     const dir = path.join(work, 'both');
     mkdirSync(dir);
@@ -170,9 +172,6 @@ describe('GnuPG interoperability', { skip: hasGpg ? false : 'gpg is not installe
     const sig = readFileSync(gpgSign(keys.ed25519.fpr, zip), 'utf8');
     await verifyDetached(zip, sig, ring);
     await rejects(verifyDetached(zip, sig.slice(0, sig.length - 40), ring), 'SIGNATURE_MALFORMED');
-    const c = cli(['verify', zip, '--signature', bin, '--keys', keys.ed25519.pub]);
-    assert.equal(c.status, 1);
-    assert.match(c.stderr, /^error SIGNATURE_MALFORMED: /m);
   });
 
   test('a gpg key that has expired: SIGNATURE_KEY_EXPIRED now, accepted as of its valid days (--at)', async () => {
@@ -183,9 +182,6 @@ describe('GnuPG interoperability', { skip: hasGpg ? false : 'gpg is not installe
     await rejects(verifyDetached(zip, readFileSync(sig, 'utf8'), ring), 'SIGNATURE_KEY_EXPIRED', /expired/);
     const r = await verifyDetached(zip, readFileSync(sig, 'utf8'), ring, { at: new Date('2020-01-01T02:00:00Z') });
     assert.equal(r.signedAt.toISOString(), '2020-01-01T01:00:00.000Z');
-    const c = cli(['verify', zip, '--signature', sig, '--keys', pub]);
-    assert.equal(c.status, 1);
-    assert.match(c.stderr, /^error SIGNATURE_KEY_EXPIRED: /m);
     const c2 = cli(['verify', zip, '--signature', sig, '--keys', pub, '--at', '2020-01-01T02:00:00Z']);
     assert.equal(c2.status, 0, c2.stderr);
   });
@@ -207,8 +203,8 @@ describe('GnuPG interoperability', { skip: hasGpg ? false : 'gpg is not installe
     gpg(['--import'], { input: readFileSync(rev, 'utf8').replace(/^:-----BEGIN/m, '-----BEGIN') });
     const pubAfter = exportPublic(fpr, path.join(work, 'revoked-after.asc'));
     await rejects(verifyDetached(zip, sig, await loadKeyring(pubAfter)), 'SIGNATURE_KEY_REVOKED', /revocation signature/);
-    const c = cli(['verify', zip, '--signature', gpgSign(keys.rsa.fpr, zip), '--keys', pubAfter, '--keys', keys.rsa.pub]);
-    assert.equal(c.status, 0, 'the other key of the keyring still verifies');
+    const rsaSig = readFileSync(gpgSign(keys.rsa.fpr, zip), 'utf8');
+    await verifyDetached(zip, rsaSig, await loadKeyring([pubAfter, keys.rsa.pub])); // the other key still verifies
     writeFileSync(path.join(work, 'revoked.sig'), sig);
     const c2 = cli(['verify', zip, '--signature', path.join(work, 'revoked.sig'), '--keys', pubAfter]);
     assert.equal(c2.status, 1);
