@@ -89,3 +89,22 @@ test('validate reads zips: a built zip of a valid package is valid', { skip }, a
     rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+test('a zip with two root folders is reported with package-spec wording', async () => {
+  const yazl = (await import('yazl')).default;
+  const zip = new yazl.ZipFile();
+  zip.addBuffer(Buffer.from('x'), 'a-1.0.0/manifest.yml');
+  zip.addBuffer(Buffer.from('y'), 'b-1.0.0/manifest.yml');
+  zip.end();
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'validate-zip-'));
+  const file = path.join(tmp, 'two.zip');
+  await new Promise<void>((resolve, reject) => zip.outputStream.pipe(createWriteStream(file)).on('close', () => resolve()).on('error', reject));
+  try {
+    const e = await validateArg(file, false);
+    assert.equal(e.valid, false);
+    assert.equal(e.errors[0]!.code, 'ZIP_ROOT_INVALID');
+    assert.match(e.errors[0]!.message, /a single directory is expected in zip file, 2 found/);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});

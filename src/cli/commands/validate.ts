@@ -37,7 +37,13 @@ export async function validateArg(arg: string, legacy: boolean): Promise<Validat
     return { package: arg, valid: r.valid, errors: r.errors };
   } catch (e) {
     const err = toPsError(e);
-    return { package: arg, valid: false, errors: [{ code: err.code, message: err.message }] };
+    let message = err.message;
+    if (err.code === 'ZIP_ROOT_INVALID') {
+      // package-spec's wording for the same condition
+      const n = /has (\d+) top-level folders/.exec(message)?.[1] ?? (/ is empty$/.test(message) ? '0' : undefined);
+      if (n !== undefined) message += ` (a single directory is expected in zip file, ${n} found)`;
+    }
+    return { package: arg, valid: false, errors: [{ code: err.code, message }] };
   } finally {
     await src?.close().catch(() => {});
   }
