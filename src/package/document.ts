@@ -410,7 +410,7 @@ function compareComponents(a: string, b: string): number {
   const pa = a.split('/');
   const pb = b.split('/');
   for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
-    if (pa[i] !== pb[i]) return pa[i]! < pb[i]! ? -1 : 1;
+    if (pa[i] !== pb[i]) return compareBytewise(pa[i]!, pb[i]!);
   }
   return pa.length - pb.length;
 }
@@ -473,17 +473,19 @@ function dataStreamElasticsearch(es: unknown): unknown {
   return out;
 }
 
+/**
+ * The data stream folders: `data_stream/*` (sorted in a folder, archive order in a zip). The pre-1.0 `dataset/`
+ * layout is not read, as Elastic's registry no longer reads it either.
+ */
 function dataStreamDirs(src: PackageSource): { base: string; dirs: string[] } {
-  for (const base of ['data_stream', 'dataset']) {
-    const dirs: string[] = [];
-    for (const e of orderedEntries(src)) {
-      if (e.type !== 'dir') continue;
-      const parts = e.path.split('/');
-      if (parts.length === 2 && parts[0] === base) dirs.push(parts[1]!);
-    }
-    if (dirs.length) return { base, dirs };
+  const base = 'data_stream';
+  const dirs: string[] = [];
+  for (const e of orderedEntries(src)) {
+    if (e.type !== 'dir') continue;
+    const parts = e.path.split('/');
+    if (parts.length === 2 && parts[0] === base) dirs.push(parts[1]!);
   }
-  return { base: 'data_stream', dirs: [] };
+  return { base, dirs };
 }
 
 export interface DeriveOptions {
