@@ -284,7 +284,13 @@ type DataInput = NodeJS.ReadableStream | Buffer | Uint8Array | string;
  * `Readable.toWeb`: on Node 20 its queue is counted in chunks, so a fast file and a slower hash can pile up
  * hundreds of MB.
  */
-async function dataStream(data: DataInput): Promise<ReadableStream<Uint8Array> | Uint8Array> {
+interface Source {
+  input: ReadableStream<Uint8Array> | Uint8Array;
+  /** Set when reading the data failed (an I/O error, not a signature problem). */
+  error?: Error;
+}
+
+async function dataStream(data: DataInput): Promise<Source> {
   if (typeof data === 'string') {
     let st;
     try {
@@ -295,30 +301,50 @@ async function dataStream(data: DataInput): Promise<ReadableStream<Uint8Array> |
     if (!st.isFile()) throw new PsError('BAD_REQUEST', `${data} is not a file`);
     return pullStream(createReadStream(data, { highWaterMark: 1024 * 1024 }));
   }
-  if (data instanceof Uint8Array) return data;
+  if (data instanceof Uint8Array) return { input: data };
   const r = data instanceof Readable ? data : new Readable().wrap(data);
   return pullStream(r);
 }
 
-function pullStream(r: Readable): ReadableStream<Uint8Array> {
+function pullStream(r: Readable): Source {
   const it = r[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(ctrl) {
-        const { value, done } = await it.next();
-        if (done) ctrl.close();
-        else {
-          const b = typeof value === 'string' ? Buffer.from(value) : value;
-          ctrl.enqueue(new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
-        }
+  const src: Source = {
+    input: new ReadableStream<Uint8Array>(
+      {
+        async pull(ctrl) {
+          let step: IteratorResult<Buffer | string>;
+          try {
+            step = await it.next();
+          } catch (e) {
+            src.error = e as Error;
+            throw e;
+          }
+          if (step.done) ctrl.close();
+          else {
+            const b = typeof step.value === 'string' ? Buffer.from(step.value) : step.value;
+            ctrl.enqueue(new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+          }
+        },
+        async cancel() {
+          r.destroy();
+          await it.return?.();
+        },
       },
-      async cancel() {
-        r.destroy();
-        await it.return?.();
-      },
-    },
-    { highWaterMark: 0 },
-  );
+      { highWaterMark: 0 },
+    ),
+  };
+  return src;
+}
+
+/** Release a caller's stream we did not (fully) read, e.g. after refusing a signature early. */
+function release(data: DataInput): void {
+  if (data instanceof Readable && !data.readableEnded && !data.destroyed) data.destroy();
+}
+
+function readFailure(src: Source): PsError | undefined {
+  if (!src.error) return undefined;
+  const e = src.error;
+  return e instanceof PsError ? e : new PsError('INTERNAL', `reading the signed data failed: ${e.message}`, { cause: e });
 }
 
 async function readAllText(s: unknown): Promise<string> {
@@ -376,9 +402,15 @@ export async function readSigningKey(privateArmored: string, passphrase?: string
  * `data` (a file path, a Buffer, or a Node stream), streamed.
  */
 export async function signDetached(data: DataInput, privateArmored: string, passphrase?: string, opts: { date?: Date } = {}): Promise<string> {
-  const key = await readSigningKey(privateArmored, passphrase, opts.date ?? new Date());
-  const input = await dataStream(data);
-  const message = await openpgp.createMessage({ binary: input as Uint8Array });
+  let key: openpgp.PrivateKey;
+  try {
+    key = await readSigningKey(privateArmored, passphrase, opts.date ?? new Date());
+  } catch (e) {
+    release(data);
+    throw e;
+  }
+  const src = await dataStream(data);
+  const message = await openpgp.createMessage({ binary: src.input as Uint8Array });
   let out: string;
   try {
     // Not openpgp.sign(): for a detached signature over a stream it reads the whole message into memory
@@ -390,6 +422,9 @@ export async function signDetached(data: DataInput, privateArmored: string, pass
     const [armored] = await Promise.all([readAllText(sig.armor()), drain(lit.getBytes())]);
     out = armored;
   } catch (e) {
+    release(data);
+    const io = readFailure(src);
+    if (io) throw io;
     if (e instanceof PsError) throw e;
     throw new PsError('INTERNAL', `signing failed: ${(e as Error).message}`, { cause: e });
   }
@@ -442,7 +477,15 @@ function fmtDate(d: Date): string {
  * SIGNATURE_KEY_REVOKED, SIGNATURE_KEY_EXPIRED, SIGNATURE_INVALID (see the module comment for the policy).
  */
 export async function verifyDetached(data: DataInput, armoredSignature: string, keyring: Keyring, opts: { at?: Date } = {}): Promise<VerifyResult> {
-  const at = opts.at ?? new Date();
+  try {
+    return await verifyInner(data, armoredSignature, keyring, opts.at ?? new Date());
+  } catch (e) {
+    release(data);
+    throw e;
+  }
+}
+
+async function verifyInner(data: DataInput, armoredSignature: string, keyring: Keyring, at: Date): Promise<VerifyResult> {
   const sig = await parseSignature(armoredSignature);
   const packets = sig.packets.filterByTag(openpgp.enums.packet.signature) as unknown as openpgp.SignaturePacket[];
 
@@ -467,7 +510,10 @@ export async function verifyDetached(data: DataInput, armoredSignature: string, 
     });
     throw new PsError(
       'SIGNATURE_UNKNOWN_KEY',
-      `signed by key ${issuers.join(', ')}, which is not in the trusted keyring (${keyring.keys.length} key${keyring.keys.length === 1 ? '' : 's'}: ${keyring.keys.map((k) => k.key.keyId).join(', ')})`,
+      `signed by key ${issuers.join(', ')}, which is not in the trusted keyring (${keyring.keys.length} key${keyring.keys.length === 1 ? '' : 's'}: ${keyring.keys
+        .slice(0, 5)
+        .map((k) => k.key.keyId)
+        .join(', ')}${keyring.keys.length > 5 ? ', ...' : ''})`,
     );
   }
   const { packet, tk, key, signing } = chosen;
@@ -512,8 +558,8 @@ export async function verifyDetached(data: DataInput, armoredSignature: string, 
   // 4. the bytes (streamed); openpgp also re-checks the key's validity at signing time
   const single = new openpgp.Signature(new openpgp.PacketList());
   single.packets.push(packet as never);
-  const input = await dataStream(data);
-  const message = await openpgp.createMessage({ binary: input as Uint8Array });
+  const src = await dataStream(data);
+  const message = await openpgp.createMessage({ binary: src.input as Uint8Array });
   let failure: Error | undefined;
   try {
     const res = await openpgp.verify({
@@ -531,6 +577,8 @@ export async function verifyDetached(data: DataInput, armoredSignature: string, 
     failure = e as Error;
   }
   if (failure) {
+    const io = readFailure(src);
+    if (io) throw io;
     const msg = failure.message.replace(/^Error verifying signed message: /, '');
     if (/did not match|verification failed/i.test(msg)) throw new PsError('SIGNATURE_INVALID', `the bytes do not match the signature made by ${who}`);
     if (/expired/i.test(msg)) throw new PsError('SIGNATURE_KEY_EXPIRED', `${who}: ${msg}`);

@@ -59,6 +59,34 @@ describe('sign and verify', () => {
     await verifyDetached(dataFile, await signDetached(createReadStream(dataFile), alice.privateArmored), aliceRing);
   });
 
+  test('Kibana Fleet\'s check (openpgp.js: readKey, readSignature, createMessage over the zip bytes, verify) accepts our signature', async () => {
+    // the same calls as x-pack/plugins/fleet/server/services/epm/packages/package_verification.ts
+    const publicKey = await openpgp.readKey({ armoredKey: alice.publicArmored });
+    const signature = await openpgp.readSignature({ armoredSignature: aliceSig });
+    const message = await openpgp.createMessage({ binary: data });
+    const { signatures } = await openpgp.verify({ verificationKeys: publicKey, signature, message });
+    assert.equal(await signatures[0]!.verified, true);
+    assert.equal(signatures[0]!.keyID.toHex().toUpperCase(), alice.fingerprint.slice(-16));
+  });
+
+  test('a refused signature releases the caller\'s stream; a read error is not a signature verdict', async () => {
+    const s = createReadStream(dataFile);
+    await rejects(verifyDetached(s, aliceSig, await keyringFromArmored([bob.publicArmored])), 'SIGNATURE_UNKNOWN_KEY');
+    assert.equal(s.destroyed, true);
+    const failing = new Readable({
+      read() {
+        this.destroy(new Error('connection reset'));
+      },
+    });
+    await rejects(verifyDetached(failing, aliceSig, aliceRing), 'INTERNAL', /reading the signed data failed: connection reset/);
+    const failing2 = new Readable({
+      read() {
+        this.destroy(new Error('disk gone'));
+      },
+    });
+    await rejects(signDetached(failing2, alice.privateArmored), 'INTERNAL', /disk gone/);
+  });
+
   test('empty data can be signed and verified', async () => {
     const sig = await signDetached(Buffer.alloc(0), alice.privateArmored);
     await verifyDetached(Buffer.alloc(0), sig, aliceRing);
