@@ -282,8 +282,12 @@ function matchesCategory(e: Entry, c: string): boolean {
   return e.ptCategories.some((t) => hasCategory(t, c));
 }
 
+/** Normalized query: keys sorted (only successful answers are cached, and those do not depend on key order). */
 function cacheKey(q: Query): string {
-  return [...q].map(([k, v]) => `${k}=${v.join('\u0000')}`).join('&');
+  return [...q]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => `${k}\u0001${v.join('\u0000')}`)
+    .join('\u0002');
 }
 
 /** `GET /search` */
