@@ -456,7 +456,9 @@ function legacyVisState(attrs: unknown): { title: string; visType: string; edito
   const title = String(attrs.title ?? vs.title ?? '');
   if (type === 'metrics') {
     const params = isObj(vs.params) ? vs.params : {};
-    return { title, visType: String(params.type ?? 'timeseries'), editor: 'TSVB' };
+    const sub = String(params.type ?? 'timeseries');
+    if (sub === 'markdown') return undefined; // TSVB markdown has no Lens replacement: not reported
+    return { title, visType: sub, editor: 'TSVB' };
   }
   if (type === 'timelion') return { title, visType: 'timelion', editor: 'Timelion' };
   const aggBased = ['area', 'heatmap', 'horizontal_bar', 'line', 'metric', 'pie', 'table', 'tagcloud', 'gauge', 'goal', 'histogram', 'region_map', 'tile_map', 'coordinate_map'];
