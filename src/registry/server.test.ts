@@ -371,3 +371,11 @@ test('static files not extracted are read from the package zip (range reads of t
   r = await get(reg, '/package/alpha/1.1.0/manifest.yml');
   assert.equal(r.statusCode, 404, 'no zip for that version');
 });
+
+test('--public-url redirects zip and signature downloads to the CDN / public bucket', async (t) => {
+  const { reg } = await setup(t, DOCS, { publicUrl: 'https://cdn.example.com/base' });
+  const r = await get(reg, '/epr/alpha/alpha-1.0.0.zip');
+  assert.equal(r.statusCode, 302);
+  assert.equal(r.headers.location, 'https://cdn.example.com/base/artifacts/packages/alpha-1.0.0.zip');
+  assert.equal((await get(reg, '/epr/alpha/alpha-9.9.9.zip.sig')).statusCode, 404, 'unknown versions are still answered here');
+});
