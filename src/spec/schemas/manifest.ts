@@ -189,7 +189,7 @@ export function manifestSchema(type: string, v: SpecVersion): S {
       // ungated patch-release fields (3.6.x)
       group: { type: 'string', pattern: NAME_PATTERN },
     });
-    if (v.gte('3.3.0')) props.policy_templates_behavior = { type: 'string', enum: ['all', 'combined_only', 'individual_only'] };
+    if (v.gte('3.3.0')) props.policy_templates_behavior = { type: 'string' };
     if (v.gte('3.6.0')) {
       props.requires = requires();
       props.var_groups = varGroupsSchema();
@@ -213,6 +213,7 @@ export function manifestSchema(type: string, v: SpecVersion): S {
       {
         if: { properties: { policy_templates: { type: 'array', maxItems: 1 } } },
         then: { properties: { policy_templates_behavior: { enum: ['all'] } } },
+        else: { properties: { policy_templates_behavior: { enum: ['all', 'combined_policy', 'individual_policies'] } } },
       },
     ];
   }
