@@ -6,7 +6,7 @@ import path from 'node:path';
 import { openStore } from '../storage/index.js';
 import type { ObjectStore } from '../storage/types.js';
 import { KEYS, CURSOR_WIDTH, entryKey, type IndexEntry, type SearchIndexDelta } from './format.js';
-import { listRevisionFolders, readCurrentIndex, readCursor, runIndexer } from './indexer.js';
+import { listRevisionFolders, readCurrentIndex, readCursor, requestIndexerRun, runIndexer } from './indexer.js';
 import { serializeIndexAll } from './revision.js';
 
 async function withStore(fn: (s: ObjectStore, dir: string) => Promise<void>): Promise<void> {
@@ -189,5 +189,22 @@ test('concurrent indexers in one process: every document ends up in the current 
     const expected = ['seed-1.0.0', ...Array.from({ length: 24 }, (_, i) => `p${i}-1.0.0`)].sort();
     assert.deepEqual(keysOf((await readCurrentIndex(s)).packages), expected);
     assert.deepEqual(await replay(s, first, cur.current!), expected);
+  });
+});
+
+test('concurrent requests in one process share indexer runs (at most two revisions) and all see their documents', async () => {
+  await withStore(async (s) => {
+    const results = await Promise.all(
+      Array.from({ length: 12 }, async (_, i) => {
+        await putDoc(s, `q${i}`, '1.0.0');
+        const r = await requestIndexerRun(s);
+        return r.keys.has(`q${i}-1.0.0`);
+      }),
+    );
+    assert.ok(results.every(Boolean));
+    assert.ok((await listRevisionFolders(s)).length <= 2, `${(await listRevisionFolders(s)).length} revisions`);
+    // later requests start a new run
+    await putDoc(s, 'late', '1.0.0');
+    assert.ok((await requestIndexerRun(s)).keys.has('late-1.0.0'));
   });
 });

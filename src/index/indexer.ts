@@ -73,6 +73,45 @@ export async function runIndexerDetailed(store: ObjectStore, opts: IndexerOption
   }
 }
 
+interface CoalesceState {
+  running?: Promise<IndexerDetailedResult>;
+  next?: Promise<IndexerDetailedResult>;
+}
+const coalescing = new WeakMap<ObjectStore, CoalesceState>();
+
+/**
+ * Run the indexer on behalf of a caller that just wrote a document, sharing runs between concurrent callers
+ * of the same process (a registry receiving uploads, `migrate`, a batch `publish`): with no run in progress
+ * one starts now; otherwise every caller arriving meanwhile waits for ONE follow-up run that starts after the
+ * current one ends (so its listing sees their documents). N concurrent publishes in one process then cost
+ * at most two indexer runs instead of N racing ones.
+ */
+export function requestIndexerRun(store: ObjectStore, opts: IndexerOptions = {}): Promise<IndexerDetailedResult> {
+  let st = coalescing.get(store);
+  if (!st) {
+    st = {};
+    coalescing.set(store, st);
+  }
+  const state = st;
+  const start = (): Promise<IndexerDetailedResult> => {
+    const p = runIndexerDetailed(store, opts).finally(() => {
+      if (state.running === p) state.running = undefined;
+    });
+    state.running = p;
+    return p;
+  };
+  if (!state.running) return start();
+  if (!state.next) {
+    state.next = state.running
+      .catch(() => undefined)
+      .then(() => {
+        state.next = undefined;
+        return state.running ?? start();
+      });
+  }
+  return state.next;
+}
+
 type Attempt = { done: true; result: IndexerDetailedResult } | { done: false; reason: string };
 
 async function attemptOnce(store: ObjectStore, log: Logger, opts: IndexerOptions): Promise<Attempt> {

@@ -19,7 +19,7 @@ import type { ObjectStore, ObjectInfo } from '../storage/types.js';
 import { KEYS, entryKey, type PackageDocument } from '../index/format.js';
 import { crashPoint } from '../index/crash.js';
 import { checkDocument } from '../index/revision.js';
-import { runIndexerDetailed, mapLimit } from '../index/indexer.js';
+import { runIndexerDetailed, requestIndexerRun, mapLimit } from '../index/indexer.js';
 import type { PackageSource } from '../package/source.js';
 import { openZip, checkPackageIdentity, type ZipLimits } from '../package/zip.js';
 import { buildZip } from '../package/build.js';
@@ -206,7 +206,8 @@ async function finish(store: ObjectStore, status: PublishStatus, name: string, v
     const key = entryKey({ name, version });
     for (let i = 0; ; i++) {
       try {
-        const r = await runIndexerDetailed(store, { logger: log, maxRetries: wait ? undefined : 0, signal: opts.signal });
+        // the first run is shared with concurrent publishes of this process; a rare second one is our own
+        const r = wait && i === 0 ? await requestIndexerRun(store, { logger: log }) : await runIndexerDetailed(store, { logger: log, maxRetries: wait ? undefined : 0, signal: opts.signal });
         if (r.keys.has(key)) {
           out.cursor = r.cursor;
           break;
