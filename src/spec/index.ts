@@ -16,6 +16,7 @@ import { rootSpec, walkStructure } from './structure.js';
 import { runSemanticRules } from './semantic.js';
 import { validateLegacyPublish } from './legacy.js';
 import semver from 'semver';
+import { PsError } from '../errors.js';
 
 export type { ValidationIssue } from './context.js';
 export { ELASTIC_CODES, SPEC_CODES } from './codes.js';
@@ -124,4 +125,17 @@ export async function validatePackage(src: PackageSource, opts: ValidateOptions 
     }
   }
   return finish(ctx);
+}
+
+/**
+ * Validate and throw `PsError('SPEC_INVALID')` (or `SPEC_VERSION_UNSUPPORTED` when format_version is unknown)
+ * if the package is invalid; the issues are in `error.data.errors`. Returns the result (with warnings) otherwise.
+ */
+export async function assertValidPackage(src: PackageSource, opts: ValidateOptions = {}): Promise<ValidationResult> {
+  const r = await validatePackage(src, opts);
+  if (r.valid) return r;
+  const first = r.errors[0]!;
+  const more = r.errors.length > 1 ? ` (and ${r.errors.length - 1} more)` : '';
+  const code = r.errors.some((e) => e.code === 'SPEC_VERSION') ? 'SPEC_VERSION_UNSUPPORTED' : 'SPEC_INVALID';
+  throw new PsError(code, `${first.code}: ${first.message}${more}`, { data: { errors: r.errors } });
 }

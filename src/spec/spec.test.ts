@@ -298,3 +298,10 @@ test('every issue code used by the validator is documented in codes.ts', async (
   assert.ok(used.size > 10);
   assert.deepEqual([...used].filter((c) => !known.has(c)), []);
 });
+
+test('assertValidPackage throws SPEC_INVALID / SPEC_VERSION_UNSUPPORTED with the issues', async () => {
+  const { assertValidPackage } = await import('./index.js');
+  assert.equal((await assertValidPackage(mem(pkg()))).valid, true);
+  await assert.rejects(assertValidPackage(mem(pkg({ 'changelog.yml': undefined }))), (e: { code: string; data: { errors: unknown[] } }) => e.code === 'SPEC_INVALID' && e.data.errors.length === 1);
+  await assert.rejects(assertValidPackage(mem(pkg({ 'manifest.yml': manifest('', '9.9.9') }))), (e: { code: string }) => e.code === 'SPEC_VERSION_UNSUPPORTED');
+});
