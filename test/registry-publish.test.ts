@@ -122,3 +122,49 @@ test('publish --registry client against a listening registry (multipart over a r
   assert.match(await res.text(), /"version": "1.0.0"/);
   await assert.rejects(publishViaRegistry(url, undefined, path.join(SAMPLES, 'login_audit')), /UNAUTHORIZED|401|token/i);
 });
+
+test('HTTP publish verifies signatures against the trusted keys (raw zip body + X-Package-Signature)', { skip: missing, timeout: 120_000 }, async (t) => {
+  const { openStore } = await import('../src/storage/index.js');
+  const { publishZipFile } = await import('../src/publish/index.js');
+  const { buildZip } = await import('../src/package/build.js');
+  const { generateKeyPair, signDetached, keyringFromArmored } = await import('../src/signing/index.js');
+  const { createRegistry } = await import('../src/registry/server.js');
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'reg-sig-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const store = await openStore(path.join(dir, 'store'));
+  const trusted = await generateKeyPair({ name: 'Trusted', email: 'trusted@example.com' });
+  const stranger = await generateKeyPair({ name: 'Stranger', email: 'stranger@example.com' });
+  const keyring = await keyringFromArmored([trusted.publicKey]);
+  const reg = await createRegistry({
+    store,
+    pollIntervalMs: 60_000,
+    ui: false,
+    requestLogs: false,
+    publishTokens: ['tok'],
+    trustedKeysArmored: trusted.publicKey,
+    publish: (zip, sig) => publishZipFile(store, zip, sig, { keyring }),
+  });
+  t.after(() => reg.close());
+  await reg.watcher.start();
+  const built = await buildZip(path.join(SAMPLES, 'queue_watch'), path.join(dir, 'out'));
+  const zip = await readFile(built.file);
+  const send = (sig: string | undefined) =>
+    reg.app.inject({
+      method: 'POST',
+      url: '/api/v1/packages',
+      payload: zip,
+      headers: { 'content-type': 'application/zip', authorization: 'Bearer tok', ...(sig ? { 'x-package-signature': Buffer.from(sig).toString('base64') } : {}) },
+    });
+  let r = await send(await signDetached(built.file, stranger.privateKey));
+  assert.equal(r.statusCode, 422, r.body);
+  assert.equal((JSON.parse(r.body) as { code: string }).code, 'SIGNATURE_UNKNOWN_KEY');
+  r = await send(undefined);
+  assert.equal(r.statusCode, 422);
+  assert.equal((JSON.parse(r.body) as { code: string }).code, 'SIGNATURE_MISSING');
+  r = await send(await signDetached(built.file, trusted.privateKey));
+  assert.equal(r.statusCode, 201, r.body);
+  r = await reg.app.inject('/search?prerelease=true&package=queue_watch');
+  assert.match(r.body, /"signature_path": "\/epr\/queue_watch\/queue_watch-2.0.0-beta1.zip.sig"/);
+  r = await reg.app.inject('/api/v1/keys');
+  assert.equal(r.body, trusted.publicKey);
+});
