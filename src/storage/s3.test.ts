@@ -116,14 +116,25 @@ describe('s3 URLs and config', () => {
  * whether to forward it, answer 503 without forwarding, or forward it and then answer 503 (the write landed but
  * the client does not know).
  */
-type Fault = 'forward' | 'fail' | 'forward-then-fail' | 'reset';
+type Fault = 'forward' | 'fail' | 'forward-then-fail' | 'reset' | { failAfter: () => Promise<void> };
 async function faultProxy(upstream: string, plan: (n: number, req: http.IncomingMessage) => Fault): Promise<{ url: string; seen: string[]; close: () => Promise<void> }> {
   const up = new URL(upstream);
   const seen: string[] = [];
   let n = 0;
   const server = http.createServer((req, res) => {
     const fault = plan(++n, req);
-    seen.push(`${req.method} ${fault}`);
+    seen.push(`${req.method} ${typeof fault === 'string' ? fault : 'hook'}`);
+    if (typeof fault === 'object') {
+      // Run something (another writer) while this request is "in flight", then answer 503 without forwarding.
+      req.resume();
+      req.on('end', () => {
+        void fault.failAfter().finally(() => {
+          res.writeHead(503, { 'content-type': 'application/xml' });
+          res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>injected</Message></Error>');
+        });
+      });
+      return;
+    }
     if (fault === 'reset') {
       req.socket.destroy();
       return;
@@ -348,6 +359,26 @@ describe('s3 backend on a real server', { skip }, () => {
         await s.close();
         await proxy.close();
       }
+    }
+  });
+
+  it('a retried conditional put that meets another writer\'s identical bytes still fails its precondition', async () => {
+    // Attempt 1 never reaches the server; meanwhile another writer stores the very same bytes. The retry gets a
+    // 412, and the object holds our bytes, but not our write: it must not count as ours (that would lose updates).
+    const key = 'aba/counter';
+    const base = await store.put(key, '5');
+    let puts = 0;
+    const proxy = await faultProxy(target!.endpoint, (_n, req) =>
+      req.method === 'PUT' && ++puts === 1 ? { failAfter: async () => void (await store.put(key, '6')) } : 'forward',
+    );
+    const s = await target!.open(prefix, { endpoint: proxy.url, maxAttempts: 3 });
+    try {
+      await rejectsWithCode(s.putIfMatch(key, base.etag, '6'), 'STORAGE_PRECONDITION_FAILED');
+      assert.equal(puts, 2, 'the put was retried once');
+      assert.equal((await readAll((await store.get(key)).body)).toString(), '6');
+    } finally {
+      await s.close();
+      await proxy.close();
     }
   });
 

@@ -8,9 +8,10 @@
  *   the raw string). RGW ignores preconditions on multipart uploads, so a conditional put never goes multipart:
  *   a stream body larger than `singlePutMax` is spooled to a temp file (never to memory) to learn its length, and
  *   sent as one PutObject (S3's single-put limit: 5 GiB). A 412 (or RGW/AWS 409 ConditionalRequestConflict)
- *   becomes STORAGE_PRECONDITION_FAILED. When a conditional put was retried (the first attempt may have landed
- *   before the connection broke), a 412 is checked against the current object: if it holds our bytes (same MD5
- *   etag), the write was ours and succeeds.
+ *   becomes STORAGE_PRECONDITION_FAILED. Each conditional put carries a random write id in its metadata
+ *   (x-amz-meta-ps-write-id): when a retried conditional put gets a 412 (the first attempt may have landed before
+ *   its answer was lost), the current object's write id tells whether that object is ours (success) or another
+ *   writer's (precondition failed), even when both wrote the same bytes.
  * Unconditional `put` of a stream: bodies up to `singlePutMax` are collected and sent as one PutObject (so
  *   same bytes → same MD5 etag); larger ones go through a multipart upload (@aws-sdk/lib-storage) that holds at
  *   most `queueSize` parts of `partSize` in memory.
@@ -21,7 +22,7 @@
  * RGW quirks handled: checksums only when required (`requestChecksumCalculation`/`responseChecksumValidation`
  *   = WHEN_REQUIRED), unquoted If-Match, path-style addressing by default with a custom endpoint.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
@@ -49,6 +50,8 @@ import type { Body, ByteRange, GetResult, ListResult, ObjectInfo, ObjectStore, P
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const MiB = 1024 * 1024;
+/** User metadata naming the conditional write that produced an object (x-amz-meta-ps-write-id). */
+const WRITE_ID = 'ps-write-id';
 /** S3's limit for one PutObject. */
 const SINGLE_PUT_LIMIT = 5 * 1024 * MiB;
 
@@ -141,15 +144,12 @@ function isNotFound(e: unknown): boolean {
   return n === 'NoSuchKey' || n === 'NotFound' || (statusOf(e) === 404 && n !== 'NoSuchBucket');
 }
 
-/** A body we hold whole (Buffer) or as a spooled temp file, with its length and (lazily) MD5. */
+/** A body held whole (Buffer), spooled to a temp file (with its length), or a head + rest stream (large puts). */
 type Prepared =
   | { kind: 'buffer'; data: Buffer }
-  | { kind: 'file'; file: string; size: number; md5: string; dispose: () => Promise<void> }
+  | { kind: 'file'; file: string; size: number; dispose: () => Promise<void> }
   | { kind: 'stream'; head: Buffer[]; rest: Readable };
 
-function md5hex(b: Buffer): string {
-  return createHash('md5').update(b).digest('hex');
-}
 
 export class S3Store implements ObjectStore {
   readonly description: string;
@@ -404,7 +404,6 @@ export class S3Store implements ObjectStore {
       await fsp.rm(dir, { recursive: true, force: true });
     };
     try {
-      const md5 = createHash('md5');
       let size = 0;
       const all = Readable.from(
         (async function* () {
@@ -413,14 +412,13 @@ export class S3Store implements ObjectStore {
         })(),
       );
       all.on('data', (c: Buffer) => {
-        md5.update(c);
         size += c.length;
       });
       await pipeline(all, createWriteStream(file), signal ? { signal } : {});
       if (size > SINGLE_PUT_LIMIT) {
         throw new PsError('PAYLOAD_TOO_LARGE', `a conditional write is one PutObject, limited to 5 GiB; this body has ${size} bytes`);
       }
-      return { kind: 'file', file, size, md5: md5.digest('hex'), dispose };
+      return { kind: 'file', file, size, dispose };
     } catch (e) {
       await dispose();
       throw e;
@@ -437,11 +435,15 @@ export class S3Store implements ObjectStore {
   ): Promise<ObjectInfo> {
     const conditional = !!(cond.IfMatch || cond.IfNoneMatch);
     const size = p.kind === 'buffer' ? p.data.length : p.size;
+    // A conditional write carries a random id, so that a retry that fails its precondition can tell whether the
+    // object it collides with is its own earlier attempt (answer lost) or another writer's (even with equal bytes).
+    const writeId = conditional ? randomBytes(12).toString('hex') : '';
     const base: PutObjectCommandInput = {
       Bucket: this.bucket,
       Key,
       ContentLength: size,
       ...(opts.contentType ? { ContentType: opts.contentType } : {}),
+      ...(conditional ? { Metadata: { [WRITE_ID]: writeId } } : {}),
       ...cond,
     };
     // Buffers are retried by the SDK. A file stream cannot be replayed by the SDK, so it is sent with SDK retries
@@ -458,11 +460,10 @@ export class S3Store implements ObjectStore {
         lastErr = e;
         const retried = attempt > 1 || attemptsOf(e) > 1;
         if (isPrecondition(e) || (cond.IfMatch && isNotFound(e))) {
-          if (conditional && retried) {
-            // An earlier attempt may have landed: if the object now holds exactly our bytes, it was our write.
-            const md5 = p.kind === 'buffer' ? md5hex(p.data) : p.md5;
-            const now = await this.head(key).catch(() => undefined);
-            if (now && now.etag === md5 && now.size === size) return now;
+          if (conditional && retried && (await this.isOurWrite(Key, writeId, opts.signal))) {
+            // An earlier attempt landed before its answer was lost; the retry then saw our own object.
+            const now = await this.head(key, { signal: opts.signal });
+            if (now) return now;
           }
           throw new PsError('STORAGE_PRECONDITION_FAILED', `${JSON.stringify(key)} in ${this.description}: ${cond.IfNoneMatch ? 'already exists' : 'etag does not match'}`);
         }
@@ -471,6 +472,16 @@ export class S3Store implements ObjectStore {
       }
     }
     throw this.fail(conditional ? 'conditional put' : 'put', key, lastErr, opts.signal);
+  }
+
+  /** Whether the object at `Key` was written by the conditional put carrying `writeId`. */
+  private async isOurWrite(Key: string, writeId: string, signal?: AbortSignal): Promise<boolean> {
+    try {
+      const r = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key }), { abortSignal: signal });
+      return r.Metadata?.[WRITE_ID] === writeId;
+    } catch {
+      return false;
+    }
   }
 
   /** A large unconditional stream: multipart upload, at most `queueSize` parts in memory. */
