@@ -400,7 +400,7 @@ async function kibanaRules(ctx: Ctx): Promise<void> {
     for (const o of objs) {
       for (const r of asObjs(o.v.references)) {
         const t = String(r.type ?? '');
-        if (t === 'index-pattern' || t === 'tag' || !t) continue;
+        if (t === 'index-pattern' || !t) continue;
         const dir = typeDir[t] ?? t;
         if (!ids.has(`${dir}\u0000${String(r.id)}`)) ctx.fileError('SVR00003', o.file, `dangling reference found: ${String(r.id)} (${t}) (SVR00003)`);
       }
