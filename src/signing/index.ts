@@ -463,6 +463,7 @@ export async function parseSignature(armoredSignature: string | Buffer | undefin
       throw new PsError('SIGNATURE_MALFORMED', `not a document signature (OpenPGP signature type 0x${(p.signatureType ?? 0).toString(16).padStart(2, '0')})`);
     }
     if (!(p.created instanceof Date)) throw new PsError('SIGNATURE_MALFORMED', 'the signature has no creation time');
+    if (!p.issuerKeyID || /^0+$/.test(p.issuerKeyID.toHex())) throw new PsError('SIGNATURE_MALFORMED', 'the signature does not name the key that made it (no issuer subpacket)');
   }
   return sig;
 }
