@@ -460,10 +460,10 @@ export class S3Store implements ObjectStore {
         lastErr = e;
         const retried = attempt > 1 || attemptsOf(e) > 1;
         if (isPrecondition(e) || (cond.IfMatch && isNotFound(e))) {
-          if (conditional && retried && (await this.isOurWrite(Key, writeId, opts.signal))) {
-            // An earlier attempt landed before its answer was lost; the retry then saw our own object.
-            const now = await this.head(key, { signal: opts.signal });
-            if (now) return now;
+          if (conditional && retried) {
+            // An earlier attempt may have landed before its answer was lost, and the retry then met our own object.
+            const ours = await this.ourWrite(key, Key, writeId, opts.signal);
+            if (ours) return ours;
           }
           throw new PsError('STORAGE_PRECONDITION_FAILED', `${JSON.stringify(key)} in ${this.description}: ${cond.IfNoneMatch ? 'already exists' : 'etag does not match'}`);
         }
@@ -474,13 +474,14 @@ export class S3Store implements ObjectStore {
     throw this.fail(conditional ? 'conditional put' : 'put', key, lastErr, opts.signal);
   }
 
-  /** Whether the object at `Key` was written by the conditional put carrying `writeId`. */
-  private async isOurWrite(Key: string, writeId: string, signal?: AbortSignal): Promise<boolean> {
+  /** The object at `Key` if it was written by the conditional put carrying `writeId`, else undefined. */
+  private async ourWrite(key: string, Key: string, writeId: string, signal?: AbortSignal): Promise<ObjectInfo | undefined> {
     try {
       const r = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key }), { abortSignal: signal });
-      return r.Metadata?.[WRITE_ID] === writeId;
+      if (r.Metadata?.[WRITE_ID] !== writeId) return undefined;
+      return { key, size: r.ContentLength ?? 0, etag: unquoteEtag(r.ETag), lastModified: r.LastModified ?? new Date(0) };
     } catch {
-      return false;
+      return undefined;
     }
   }
 
