@@ -38,14 +38,8 @@ const SKIP: Record<string, string> = {
   '/favicon.ico': "Elastic's icon cannot be shipped (license); we serve our own ICO",
 };
 
-/**
- * Cases that differ because of another module's deliberate choice (checked to still differ, so the list is
- * kept honest): EPR zips a *folder* on the fly without a root directory entry; we serve the zip that was
- * published, built by package/build.ts, which writes the `{n}-{v}/` root entry as elastic-package does.
- */
-const KNOWN_DIFFERENCES: Record<string, string> = {
-  '/epr/example/example-0.0.2.zip': 'built zip has a root directory entry (package/build.ts); EPR folder-zips on the fly without one',
-};
+/** Cases that differ because of another module's deliberate choice (checked to still differ, so the list is kept honest). */
+const KNOWN_DIFFERENCES: Record<string, string> = {};
 
 type Source = { kind: 'zip'; file: string } | { kind: 'dir'; dir: string };
 

@@ -81,7 +81,6 @@ test('layout: root folder, explicit directories, lexical walk, deflate, skipped 
   assert.deepEqual(
     entries.map((e) => e.name),
     [
-      'demo-1.2.3/',
       'demo-1.2.3/changelog.yml',
       'demo-1.2.3/data_stream/',
       'demo-1.2.3/data_stream/a/',

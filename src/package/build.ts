@@ -1,7 +1,8 @@
 /**
  * `build`: a package folder → `{name}-{version}.zip`, laid out as elastic-package lays it out:
  *
- * - every entry under the root folder `{name}-{version}/`, the root folder's own entry first;
+ * - every entry under the root folder `{name}-{version}/` (no entry for the root folder itself, as the registry's
+ *   own on-the-fly folder zips: the same listing a stock EPR serves for a package folder);
  * - explicit directory entries (ending in `/`), Deflate, lexical depth-first walk (names sorted bytewise in
  *   each directory, a directory's entry before its contents), empty directories dropped;
  * - skipped as elastic-package skips them: the directories `_dev`, `build`, `.git` (at any depth) and the
@@ -101,7 +102,6 @@ export async function buildZip(
   const zip = new yazl.ZipFile();
   const dirOpts = { mtime: BUILD_MTIME, mode: DIR_MODE, forceDosTimestamp: true };
   const fileOpts = { mtime: BUILD_MTIME, mode: FILE_MODE, compress: true, forceDosTimestamp: true };
-  zip.addEmptyDirectory(`${base}/`, dirOpts);
   for (const it of items) {
     if (it.type === 'dir') zip.addEmptyDirectory(`${base}/${it.rel}/`, dirOpts);
     else zip.addReadStreamLazy(`${base}/${it.rel}`, fileOpts, (cb) => cb(null, createReadStream(path.join(root, it.rel))));
