@@ -21,7 +21,7 @@ import { silentLogger, type Logger } from '../log.js';
 import type { ObjectStore } from '../storage/types.js';
 import { crashPoint } from './crash.js';
 import { KEYS, entryKey, nextCursor, parseDocumentKey, type IndexEntry } from './format.js';
-import { assembleRevision, checkDocument, emptyRevision, parseIndexAll, planRevision, serializeIndexAll, type BaseRevision, type ReadOutcome } from './revision.js';
+import { assembleRevision, checkDocument, emptyRevision, entryOf, parseIndexAll, planRevision, serializeIndexAll, type BaseRevision, type ReadOutcome } from './revision.js';
 
 export interface IndexerOptions {
   logger?: Logger;
@@ -158,7 +158,7 @@ async function attemptOnce(store: ObjectStore, log: Logger, opts: IndexerOptions
   });
   const rev = assembleRevision(base, listed, reads);
   for (const s of rev.skipped) log.warn({ package: s.key, reason: s.reason }, 'index: skipping an invalid package document');
-  const keys = new Set(rev.entries.map((e) => entryKey(e.package_manifest)));
+  const keys = new Set(rev.entries.map((e) => `${e.name}-${e.version}`));
   const summary = { added: rev.delta.added.length, updated: rev.delta.updated.length, removed: rev.delta.removed.length, total: rev.entries.length, skipped: rev.skipped.length };
 
   // 4. up to date?
@@ -274,7 +274,7 @@ export async function readCurrentIndex(store: ObjectStore, opts: { signal?: Abor
   } catch (e) {
     throw new PsError('INDEX_INVALID', `${KEYS.indexAll(cur.current)}: ${(e as Error).message}`);
   }
-  return { cursor: cur.current, etag: cur.etag, packages: [...rev.entries.values()] };
+  return { cursor: cur.current, etag: cur.etag, packages: [...rev.entries.values()].map(entryOf) };
 }
 
 async function readText(store: ObjectStore, key: string, signal?: AbortSignal): Promise<string> {

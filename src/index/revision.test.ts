@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assembleRevision, checkDocument, emptyRevision, isConstraint, parseIndexAll, planRevision, serializeIndexAll, type BaseRevision, type ReadOutcome } from './revision.js';
+import { assembleRevision, checkDocument, emptyRevision, entryOf, isConstraint, parseIndexAll, planRevision, revEntry, serializeIndexAll, type BaseRevision, type ReadOutcome } from './revision.js';
 import type { PackageDocument } from './format.js';
 
 const doc = (name: string, version: string, extra: Record<string, unknown> = {}): PackageDocument => ({ name, version, title: name, ...extra });
@@ -10,7 +10,7 @@ function base(entries: [PackageDocument, string | undefined][]): BaseRevision {
   const b = emptyRevision();
   b.cursor = '00000000000000000001';
   for (const [d, etag] of entries) {
-    b.entries.set(`${d.name}-${d.version}`, { package_manifest: d });
+    b.entries.set(`${d.name}-${d.version}`, revEntry({ package_manifest: d }));
     if (etag !== undefined) b.etags.set(`${d.name}-${d.version}`, etag);
   }
   return b;
@@ -29,8 +29,8 @@ test('assemble: add, update, remove, carry, keep foreign, and a delta against th
   const reads = new Map<string, ReadOutcome>([['b-1.0.0', ok(doc('b', '1.0.0', { title: 'B2' }))], ['c-0.1.0', ok(doc('c', '0.1.0'))]]);
   const r = assembleRevision(b, listed, reads);
   assert.equal(r.changed, true);
-  assert.deepEqual(r.entries.map((e) => `${e.package_manifest.name}-${e.package_manifest.version}`), ['a-1.0.0', 'b-1.0.0', 'c-0.1.0', 'foreign-1.0.0']);
-  assert.equal(r.entries[0]!.package_manifest, a, 'unchanged entries are carried, not re-read');
+  assert.deepEqual(r.entries.map((e) => `${e.name}-${e.version}`), ['a-1.0.0', 'b-1.0.0', 'c-0.1.0', 'foreign-1.0.0']);
+  assert.equal(entryOf(r.entries[0]!).package_manifest, a, 'unchanged entries are carried, not re-read');
   assert.deepEqual(r.delta.added.map((e) => e.package_manifest.name), ['c']);
   assert.deepEqual(r.delta.updated.map((e) => e.package_manifest.title), ['B2']);
   assert.deepEqual(r.delta.removed, [{ name: 'gone', version: '2.0.0' }]);
@@ -57,7 +57,7 @@ test('assemble: a bad document is skipped; a previous entry for it is kept and r
   const listed = new Map([['a-1.0.0', 'e1-corrupt'], ['bad-1.0.0', 'eb']]);
   const r = assembleRevision(b, listed, new Map<string, ReadOutcome>([['a-1.0.0', { error: 'not JSON' }], ['bad-1.0.0', { error: 'not JSON' }]]));
   assert.deepEqual(r.skipped.map((s) => s.key), ['a-1.0.0', 'bad-1.0.0']);
-  assert.deepEqual(r.entries.map((e) => e.package_manifest.name), ['a']);
+  assert.deepEqual(r.entries.map((e) => e.name), ['a']);
   assert.deepEqual(r.etags, { 'a-1.0.0': 'e1' });
   assert.equal(r.changed, false);
 });
@@ -69,20 +69,31 @@ test('entries sort by name then semver (not string) order', () => {
     return [k, ok(doc(k.slice(0, i), k.slice(i + 1)))];
   }));
   const r = assembleRevision(emptyRevision(), listed, reads);
-  assert.deepEqual(r.entries.map((e) => `${e.package_manifest.name}-${e.package_manifest.version}`), ['B-1.0.0', 'a-1.9.0-rc1', 'a-1.9.0', 'a-1.10.0']);
+  assert.deepEqual(r.entries.map((e) => `${e.name}-${e.version}`), ['B-1.0.0', 'a-1.9.0-rc1', 'a-1.9.0', 'a-1.10.0']);
 });
 
-test('serialized index round-trips and keeps Elastic\'s shape', () => {
-  const entries = [{ package_manifest: doc('a', '1.0.0') }];
-  const text = serializeIndexAll(entries, { 'a-1.0.0': 'e1' });
+test('serialized index round-trips, stays plain JSON in Elastic\'s shape, and is read back without parsing entries', () => {
+  const entries = [{ package_manifest: doc('a', '1.0.0', { description: 'line\nbreak, "quoted",\n' }) }, { package_manifest: doc('b', '2.0.0') }];
+  const text = serializeIndexAll(entries.map(revEntry), { 'a-1.0.0': 'e1' });
   const parsed = JSON.parse(text) as Record<string, unknown>;
   assert.deepEqual(Object.keys(parsed), ['packages', 'package_storage']);
   assert.deepEqual(parsed.packages, entries);
   const b = parseIndexAll(text, 'c');
   assert.equal(b.etags.get('a-1.0.0'), 'e1');
-  // a foreign index (no bookkeeping) parses with no etags; broken entries are dropped and reported
+  assert.equal(b.etags.has('b-2.0.0'), false);
+  const ea = b.entries.get('a-1.0.0')!;
+  assert.equal(ea.entry, undefined, 'entries are kept as text until needed');
+  assert.deepEqual(entryOf(ea), entries[0]);
+  assert.deepEqual([...b.entries.keys()], ['a-1.0.0', 'b-2.0.0']);
+  // re-serializing carried entries gives the same bytes
+  assert.equal(serializeIndexAll([...b.entries.values()], { 'a-1.0.0': 'e1' }), text);
+  // empty index
+  const empty = serializeIndexAll([], {});
+  assert.deepEqual(JSON.parse(empty).packages, []);
+  assert.equal(parseIndexAll(empty, 'c').entries.size, 0);
+  // a foreign index (no bookkeeping, other whitespace) parses with no etags; broken entries are dropped and reported
   const bad: string[] = [];
-  const f = parseIndexAll(JSON.stringify({ packages: [{ package_manifest: doc('x', '1.0.0') }, { nope: 1 }] }), 'c', (w) => bad.push(w));
+  const f = parseIndexAll(JSON.stringify({ packages: [{ package_manifest: doc('x', '1.0.0') }, { nope: 1 }] }, null, 2), 'c', (w) => bad.push(w));
   assert.equal(f.entries.size, 1);
   assert.equal(f.etags.size, 0);
   assert.equal(bad.length, 1);

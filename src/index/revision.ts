@@ -8,18 +8,45 @@
  * a stock registry; it lets the indexer read only the documents that are new or changed (cost grows with
  * the change, not the catalog). It is written atomically with the index itself (no extra object).
  *
+ * Layout: one entry per line (`{"packages":[\n<entry>,\n<entry>\n],"package_storage":{...}}`), still plain JSON.
+ * Entries are compact JSON, which never holds a raw newline, so our own revisions are split into lines
+ * without parsing: carried-over entries are copied as text and only new or changed documents are parsed or
+ * serialized. `package_storage.keys` lists the `name-version` of each line, in order.
+ *
  * An entry without an etag (a revision written by someone else, e.g. Elastic's jobs) is "foreign": it is
  * kept as long as no document exists for it; if a document appears, the document wins.
  */
 import semver from 'semver';
 import { parseConstraint } from '../registry/versions.js';
-import { entryKey, type IndexEntry, type PackageDocument, type SearchIndexDelta } from './format.js';
+import { entryKey, splitNameVersion, type IndexEntry, type PackageDocument, type SearchIndexDelta } from './format.js';
+
+/** An index entry, as parsed JSON, as raw text, or both (each derived from the other on demand). */
+export interface RevEntry {
+  name: string;
+  version: string;
+  raw?: string;
+  entry?: IndexEntry;
+}
+
+export function entryOf(e: RevEntry): IndexEntry {
+  if (!e.entry) e.entry = JSON.parse(e.raw!) as IndexEntry;
+  return e.entry;
+}
+
+export function rawOf(e: RevEntry): string {
+  if (e.raw === undefined) e.raw = JSON.stringify(e.entry);
+  return e.raw;
+}
+
+export function revEntry(entry: IndexEntry): RevEntry {
+  return { name: entry.package_manifest.name, version: entry.package_manifest.version, entry };
+}
 
 export interface BaseRevision {
   /** Folder the revision was read from (undefined: no revision yet). */
   cursor?: string;
   /** Entries by `name-version`. */
-  entries: Map<string, IndexEntry>;
+  entries: Map<string, RevEntry>;
   /** Etag of the document each entry was built from, by `name-version` (absent: foreign entry). */
   etags: Map<string, string>;
 }
@@ -42,7 +69,8 @@ export function planRevision(base: BaseRevision, listed: Map<string, string>): R
 export type ReadOutcome = { doc: PackageDocument } | { error: string };
 
 export interface AssembledRevision {
-  entries: IndexEntry[];
+  /** Sorted by name, then version. */
+  entries: RevEntry[];
   etags: Record<string, string>;
   delta: SearchIndexDelta;
   /** Anything differs from the base (content or bookkeeping). */
@@ -60,7 +88,7 @@ export interface AssembledRevision {
  * - in base without an etag (foreign) and not listed: kept.
  */
 export function assembleRevision(base: BaseRevision, listed: Map<string, string>, reads: Map<string, ReadOutcome>): AssembledRevision {
-  const out = new Map<string, IndexEntry>();
+  const out = new Map<string, RevEntry>();
   const etags: Record<string, string> = {};
   const delta: SearchIndexDelta = { added: [], updated: [], removed: [] };
   const skipped: { key: string; reason: string }[] = [];
@@ -82,25 +110,25 @@ export function assembleRevision(base: BaseRevision, listed: Map<string, string>
       }
       continue;
     }
-    const entry: IndexEntry = { package_manifest: r.doc };
-    out.set(key, entry);
+    const next = revEntry({ package_manifest: r.doc });
+    out.set(key, next);
     etags[key] = etag;
-    if (!prev) delta.added.push(entry);
-    else if (JSON.stringify(prev.package_manifest) !== JSON.stringify(r.doc)) delta.updated.push(entry);
+    if (!prev) delta.added.push(next.entry!);
+    else if (rawOf(prev) !== rawOf(next)) delta.updated.push(next.entry!);
     else bookkeeping = true;
   }
   for (const [key, entry] of base.entries) {
     if (out.has(key)) continue;
     if (base.etags.has(key)) {
-      delta.removed.push({ name: entry.package_manifest.name, version: entry.package_manifest.version });
+      delta.removed.push({ name: entry.name, version: entry.version });
     } else {
       out.set(key, entry); // foreign, no document: keep
     }
   }
-  const entries = [...out.values()].sort(compareEntries);
+  const entries = [...out.values()].sort(compareNameVersion);
   delta.added.sort(compareEntries);
   delta.updated.sort(compareEntries);
-  delta.removed.sort((a, b) => compareNameVersion(a, b));
+  delta.removed.sort(compareNameVersion);
   const changed = bookkeeping || delta.added.length > 0 || delta.updated.length > 0 || delta.removed.length > 0;
   return { entries, etags, delta, changed, skipped };
 }
@@ -117,32 +145,67 @@ function compareEntries(a: IndexEntry, b: IndexEntry): number {
   return compareNameVersion(a.package_manifest, b.package_manifest);
 }
 
-/** Serialize a full index with our bookkeeping key after `packages`. */
-export function serializeIndexAll(entries: IndexEntry[], etags: Record<string, string>): string {
-  return JSON.stringify({ packages: entries, package_storage: { version: 1, documents: etags } });
+const HEAD = '{"packages":[\n';
+const TAIL = '\n],"package_storage":';
+
+/** Serialize a full index: one entry per line, our bookkeeping key after `packages`. */
+export function serializeIndexAll(entries: RevEntry[], etags: Record<string, string>): string {
+  const keys = entries.map((e) => `${e.name}-${e.version}`);
+  return `${HEAD}${entries.map(rawOf).join(',\n')}${TAIL}${JSON.stringify({ version: 2, keys, documents: etags })}}\n`;
 }
 
 /**
- * Parse a `search-index-all.json` body into a base revision. Entries that are not objects with a string
- * name and version are dropped and reported through `onBad`. Throws on a body that is not an index.
+ * Parse a `search-index-all.json` body into a base revision. Our own layout is split into lines without
+ * parsing the entries; anything else is parsed as JSON, and entries that are not objects with a string name
+ * and version are dropped and reported through `onBad`. Throws on a body that is not an index.
  */
 export function parseIndexAll(text: string, cursor: string | undefined, onBad?: (why: string) => void): BaseRevision {
+  const fast = parseOwnLayout(text, cursor);
+  if (fast) return fast;
   const data = JSON.parse(text) as unknown;
   if (!isObject(data) || !Array.isArray(data.packages)) throw new Error('no "packages" array');
-  const entries = new Map<string, IndexEntry>();
+  const entries = new Map<string, RevEntry>();
   for (const [i, w] of data.packages.entries()) {
     const m = isObject(w) ? w.package_manifest : undefined;
     if (!isObject(m) || typeof m.name !== 'string' || typeof m.version !== 'string') {
       onBad?.(`packages[${i}] has no package_manifest with a name and version`);
       continue;
     }
-    entries.set(entryKey(m as PackageDocument), { package_manifest: m as PackageDocument });
+    entries.set(entryKey(m as PackageDocument), revEntry({ package_manifest: m as PackageDocument }));
   }
   const etags = new Map<string, string>();
   const ps = data.package_storage;
   if (isObject(ps) && isObject(ps.documents)) {
     for (const [k, v] of Object.entries(ps.documents)) if (typeof v === 'string' && entries.has(k)) etags.set(k, v);
   }
+  return { cursor, entries, etags };
+}
+
+function parseOwnLayout(text: string, cursor: string | undefined): BaseRevision | undefined {
+  if (!text.startsWith(HEAD)) return undefined;
+  const end = text.lastIndexOf(TAIL);
+  if (end < 0) return undefined;
+  const tail = text.slice(end + TAIL.length).trimEnd();
+  if (!tail.endsWith('}')) return undefined;
+  let ps: unknown;
+  try {
+    ps = JSON.parse(tail.slice(0, -1));
+  } catch {
+    return undefined;
+  }
+  if (!isObject(ps) || ps.version !== 2 || !Array.isArray(ps.keys) || !isObject(ps.documents)) return undefined;
+  const body = end >= HEAD.length ? text.slice(HEAD.length, end) : '';
+  const lines = body === '' ? [] : body.split(',\n');
+  if (lines.length !== ps.keys.length) return undefined;
+  const entries = new Map<string, RevEntry>();
+  for (const [i, key] of (ps.keys as unknown[]).entries()) {
+    if (typeof key !== 'string') return undefined;
+    const nv = splitNameVersion(key);
+    const e: RevEntry = nv ? { ...nv, raw: lines[i]! } : revEntry(JSON.parse(lines[i]!) as IndexEntry);
+    entries.set(key, e);
+  }
+  const etags = new Map<string, string>();
+  for (const [k, v] of Object.entries(ps.documents)) if (typeof v === 'string' && entries.has(k)) etags.set(k, v);
   return { cursor, entries, etags };
 }
 

@@ -160,7 +160,7 @@ export async function publishZipFile(store: ObjectStore, zipFile: string, signat
       zipStream.destroy();
       if (!isPsError(e, 'STORAGE_PRECONDITION_FAILED')) throw e;
       if (!(await sameAsStored(store, KEYS.zip(name, version), local, signal))) {
-        throw new PsError('VERSION_EXISTS', `${key}: a different zip is already stored for this version`);
+        throw new PsError('VERSION_EXISTS', `${key}: a different zip is already stored for this version (left by an unfinished publish? 'package-storage gc' removes it after its grace period)`);
       }
       log.debug({ package: key }, 'publish: zip already stored (same bytes), continuing');
     }
