@@ -310,6 +310,12 @@ describe('s3 backend on a real server', { skip }, () => {
     await assert.rejects(store.get('whatever', { signal: ac.signal }));
     await assert.rejects(store.put('abort/x', 'x', { signal: ac.signal }));
     assert.equal(await store.head('abort/x'), undefined);
+    // Aborting while the body streams stops it.
+    await store.put('abort/body', Buffer.alloc(4 * MiB, 1));
+    const ac2 = new AbortController();
+    const got = await store.get('abort/body', { signal: ac2.signal });
+    ac2.abort();
+    await assert.rejects(readAll(got.body));
   });
 
   it('retries 5xx and dropped connections with backoff', async () => {

@@ -260,6 +260,15 @@ export class S3Store implements ObjectStore {
     const size = cr && cr[3] !== '*' ? Number(cr[3]) : cr ? Number(cr[2]) + 1 : length;
     const info: ObjectInfo = { key, size, etag: unquoteEtag(r.ETag), lastModified: r.LastModified ?? new Date(0) };
     const stream = body ?? Readable.from([]);
+    if (opts.signal) {
+      // Aborting after the headers arrived stops the body too (as the fs backend does).
+      const signal = opts.signal;
+      const onAbort = (): void => {
+        stream.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      stream.once('close', () => signal.removeEventListener('abort', onAbort));
+    }
     if (!opts.range) return { info, body: stream };
     if (cr) return { info, body: stream, range: { start: Number(cr[1]), end: Number(cr[2]) } };
     // A 200 to a range request: the server served the whole object (some do when the range covers it all).
