@@ -184,7 +184,7 @@ function monitor(label: string, base: string, pkgs: Map<string, Pkg>) {
   };
 }
 
-test('two registries and four publishers on one S3 bucket: every publish visible on both, no half state', { skip: s3 ? false : S3_SKIP_MESSAGE, timeout: 150_000 }, async (t) => {
+test('two registries and four publishers on one S3 bucket: every publish visible on both, no half state', { skip: s3 ? false : S3_SKIP_MESSAGE, timeout: 300_000 }, async (t) => {
   const target = s3!;
   const prefix = target.freshPrefix('scaleout');
   const url = target.url(prefix);
