@@ -35,6 +35,8 @@ export interface Entry {
   readonly datasets?: readonly string[];
   /** The entry's own `deprecated` block (before spreading). */
   readonly deprecated?: unknown;
+  /** The document announces a signature (`signature_path`). */
+  readonly signed: boolean;
   /** `/package/{n}/{v}/` body: 2-space JSON + newline. */
   readonly packageBody: Buffer;
   /** `/search` item: 2-space JSON, every line indented by two more spaces (an array element). */
@@ -127,6 +129,7 @@ function entryFromDocument(doc: PackageDocument, v: Version): Entry {
     fields: fields && fields.length > 0 ? fields : undefined,
     datasets: datasets && datasets.length > 0 ? datasets : undefined,
     deprecated: doc.deprecated,
+    signed: typeof doc.signature_path === 'string' && doc.signature_path !== '',
     packageBody: exactBuffer(goJson(doc)),
     searchItem: indentItem(escapeSeparators(JSON.stringify(toSearchItem(doc), null, 2))),
   };

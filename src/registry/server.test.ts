@@ -373,9 +373,16 @@ test('static files not extracted are read from the package zip (range reads of t
 });
 
 test('--public-url redirects zip and signature downloads to the CDN / public bucket', async (t) => {
-  const { reg } = await setup(t, DOCS, { publicUrl: 'https://cdn.example.com/base' });
+  const signed = doc('signed', '1.0.0', { signature_path: '/epr/signed/signed-1.0.0.zip.sig' });
+  const { reg } = await setup(t, [...DOCS, signed], { publicUrl: 'https://cdn.example.com/base' });
   const r = await get(reg, '/epr/alpha/alpha-1.0.0.zip');
   assert.equal(r.statusCode, 302);
   assert.equal(r.headers.location, 'https://cdn.example.com/base/artifacts/packages/alpha-1.0.0.zip');
+  const s = await get(reg, '/epr/signed/signed-1.0.0.zip.sig');
+  assert.equal(s.statusCode, 302);
+  assert.equal(s.headers.location, 'https://cdn.example.com/base/artifacts/packages/signed-1.0.0.zip.sig');
+  const u = await get(reg, '/epr/alpha/alpha-1.0.0.zip.sig');
+  assert.equal(u.statusCode, 404, 'an unsigned version has no signature to redirect to');
+  assert.equal(u.body, 'signature file not found\n');
   assert.equal((await get(reg, '/epr/alpha/alpha-9.9.9.zip.sig')).statusCode, 404, 'unknown versions are still answered here');
 });

@@ -287,6 +287,8 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
       if (e === null) return sendError(reply, 404, sig ? 'signature file not found' : 'artifact not found');
       const key = sig ? KEYS.sig(name, version) : KEYS.zip(name, version);
       if (opts.publicUrl) {
+        // a redirect promises the object exists: an unsigned version has no .sig to redirect to
+        if (sig && !e.signed) return sendError(reply, 404, 'signature file not found');
         cache(reply, times.catchAll);
         return reply.code(302).header('Location', new URL(key, opts.publicUrl.endsWith('/') ? opts.publicUrl : `${opts.publicUrl}/`).toString()).send();
       }
