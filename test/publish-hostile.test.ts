@@ -19,12 +19,14 @@ let work = '';
 let keyring: Keyring;
 let otherKey: { privateKey: string };
 let trustedPrivate = '';
+/** The trusted key is passphrase-protected (the CLI reads the passphrase from --passphrase-env). */
+const PASS = 'correct horse battery staple';
 let good: { zip: string; sig: string; key: string; dir: string };
 
 before(async () => {
   if (corpusMissing) return;
   work = await mkdtemp(path.join(os.tmpdir(), 'ps-hostile-'));
-  const kp = await generateKeyPair({ name: 'Hostile Test', email: 'hostile@example.com' });
+  const kp = await generateKeyPair({ name: 'Hostile Test', email: 'hostile@example.com', passphrase: PASS });
   otherKey = await generateKeyPair({ name: 'Stranger', email: 'stranger@example.com' });
   trustedPrivate = kp.privateKey;
   await writeFile(path.join(work, 'public.asc'), kp.publicKey);
@@ -33,7 +35,7 @@ before(async () => {
   const dir = path.join(work, 'pkg', `${p!.name}`);
   await cp(p!.dir, dir, { recursive: true });
   const z = await buildZip(dir, path.join(work, 'zips'));
-  const sig = await signDetached(z.file, kp.privateKey);
+  const sig = await signDetached(z.file, kp.privateKey, PASS);
   await writeFile(`${z.file}.sig`, sig);
   good = { zip: z.file, sig, key: `${z.name}-${z.version}`, dir };
 });
@@ -106,7 +108,7 @@ test('bad signatures are refused and write nothing', { skip: corpusMissing }, as
     const stranger = await signDetached(good.zip, otherKey.privateKey);
     await expectRefused(store, async () => publishPackage(store, { zip: good.zip, signature: await sigFile('stranger', stranger) }, opts), ['SIGNATURE_UNKNOWN_KEY'], 'unknown key');
     // a trusted key's signature over other bytes (one byte appended): it does not match the zip
-    const other = await signDetached(Buffer.concat([await readFile(good.zip), Buffer.from('x')]), trustedPrivate);
+    const other = await signDetached(Buffer.concat([await readFile(good.zip), Buffer.from('x')]), trustedPrivate, PASS);
     await expectRefused(store, async () => publishPackage(store, { zip: good.zip, signature: await sigFile('mismatch', other) }, opts), ['SIGNATURE_INVALID'], 'signature over other bytes');
     await expectRefused(store, () => publishPackage(store, { zip: good.zip }, { legacy: true }), ['SIGNATURE_UNKNOWN_KEY'], 'no trusted keys configured');
     assert.deepEqual(await allKeys(store), []);
@@ -140,11 +142,24 @@ test('CLI: one bad package does not stop the others; exit 1 and one line per pac
   const dir = path.join(work, 'store-cli');
   const bad = path.join(work, 'cli-bad.zip');
   await writeFile(bad, rawZip([...base, { name: `${R}../evil`, data: Buffer.from('x') }]));
-  const r = await runCli(['publish', bad, good.zip, path.join(work, 'missing.zip'), '--storage', dir, '--trusted-keys', path.join(work, 'public.asc'), '--legacy']);
+  // a folder is built and signed with --key, then verified like a zip
+  const folder = corpusPicks(2)[1]!;
+  await writeFile(path.join(work, 'private.asc'), trustedPrivate);
+  const r = await runCli(
+    ['publish', bad, good.zip, path.join(work, 'missing.zip'), folder.dir, '--storage', dir, '--trusted-keys', path.join(work, 'public.asc'), '--key', path.join(work, 'private.asc'), '--passphrase-env', 'PS_TEST_PASSPHRASE', '--legacy'],
+    { PS_TEST_PASSPHRASE: PASS },
+  );
   assert.equal(r.code, 1, r.stderr);
   const lines = r.stdout.trim().split('\n');
-  assert.equal(lines.length, 3, r.stdout);
+  assert.equal(lines.length, 4, r.stdout);
   assert.match(lines[0]!, /^refused .*cli-bad\.zip: ZIP_PATH_INVALID /);
   assert.match(lines[1]!, new RegExp(`^published ${good.key.replace(/\./g, '\\.')} \\(cursor \\d{20}, \\d+ ms\\)$`));
   assert.match(lines[2]!, /^refused .*missing\.zip: NOT_FOUND /);
+  assert.match(lines[3]!, new RegExp(`^published ${folder.name}-${folder.version.replace(/\./g, '\\.')} \\(cursor \\d{20}, \\d+ ms\\)$`));
+  const store = await openStore(dir);
+  try {
+    assert.ok(await store.head(`artifacts/packages/${folder.name}-${folder.version}.zip.sig`), 'the folder\'s zip was signed');
+  } finally {
+    await store.close?.();
+  }
 });

@@ -16,6 +16,7 @@ import mime from 'mime-types';
 import { PsError, isPsError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { ObjectStore, ObjectInfo } from '../storage/types.js';
+import { validateKey } from '../storage/keys.js';
 import { KEYS, entryKey, type PackageDocument } from '../index/format.js';
 import { crashPoint } from '../index/crash.js';
 import { checkDocument } from '../index/revision.js';
@@ -132,13 +133,20 @@ export async function publishZipFile(store: ObjectStore, zipFile: string, signat
       throw new PsError('MANIFEST_INVALID', `${name}-${version}: ${(e as Error).message}`);
     }
     statics = src.entries().filter((e) => e.type === 'file' && isStaticPath(e.path)).map((e) => e.path);
+    for (const rel of statics) {
+      try {
+        validateKey(KEYS.staticFile(name, version, rel));
+      } catch (e) {
+        throw new PsError('ZIP_PATH_INVALID', `${rel} cannot be stored as a static file: ${(e as Error).message}`);
+      }
+    }
   } catch (e) {
     await src.close();
     throw e;
   }
 
   const key = `${name}-${version}`;
-  try {
+  const writeAll = async (): Promise<void> => {
     crashPoint('validated');
     const local = await hashFile(zipFile);
 
@@ -149,7 +157,8 @@ export async function publishZipFile(store: ObjectStore, zipFile: string, signat
         throw new PsError('VERSION_EXISTS', `${key} is already published with different bytes; publish a new version`);
       }
       log.info({ package: key }, 'publish: already published');
-      return await finish(store, 'already-published', name, version, opts, t0);
+      status = 'already-published';
+      return;
     }
 
     // 5. the zip, write-once
@@ -182,7 +191,6 @@ export async function publishZipFile(store: ObjectStore, zipFile: string, signat
     if (!(await store.head(KEYS.zip(name, version), { signal }))) {
       throw new PsError('PUBLISH_FAILED', `${KEYS.zip(name, version)} vanished before the document was written (gc?); publish again`);
     }
-    let status: PublishStatus = 'published';
     try {
       await store.putIfAbsent(KEYS.document(name, version), docBytes, { contentType: 'application/json', signal });
     } catch (e) {
@@ -191,10 +199,15 @@ export async function publishZipFile(store: ObjectStore, zipFile: string, signat
     }
     crashPoint('document');
     log.info({ package: key, status }, 'publish: package written');
-    return await finish(store, status, name, version, opts, t0);
+  };
+  let status: PublishStatus = 'published';
+  try {
+    await writeAll();
   } finally {
     await src.close();
   }
+  // the zip is closed before indexing: nothing below reads it
+  return finish(store, status, name, version, opts, t0);
 }
 
 /** Run the indexer and, when waiting, make sure the resulting current revision holds the package. */
