@@ -16,7 +16,7 @@
  * An entry without an etag (a revision written by someone else, e.g. Elastic's jobs) is "foreign": it is
  * kept as long as no document exists for it; if a document appears, the document wins.
  */
-import semver from 'semver';
+import semver, { SemVer } from 'semver';
 import { parseConstraint } from '../registry/versions.js';
 import { entryKey, splitNameVersion, type IndexEntry, type PackageDocument, type SearchIndexDelta } from './format.js';
 
@@ -135,10 +135,23 @@ export function assembleRevision(base: BaseRevision, listed: Map<string, string>
 
 export function compareNameVersion(a: { name: string; version: string }, b: { name: string; version: string }): number {
   if (a.name !== b.name) return a.name < b.name ? -1 : 1;
-  const va = semver.valid(a.version);
-  const vb = semver.valid(b.version);
-  if (va && vb) return semver.compareBuild(va, vb);
+  if (a.version === b.version) return 0;
+  const va = parsedVersion(a.version);
+  const vb = parsedVersion(b.version);
+  if (va && vb) return va.compare(vb) || va.compareBuild(vb);
   return a.version < b.version ? -1 : a.version > b.version ? 1 : 0;
+}
+
+/** Parsed versions, cached: sorting a 10k-entry index would otherwise parse each version ~30 times. */
+const versionCache = new Map<string, SemVer | null>();
+function parsedVersion(v: string): SemVer | null {
+  let p = versionCache.get(v);
+  if (p === undefined) {
+    p = semver.valid(v) ? new SemVer(v) : null;
+    if (versionCache.size > 100_000) versionCache.clear();
+    versionCache.set(v, p);
+  }
+  return p;
 }
 
 function compareEntries(a: IndexEntry, b: IndexEntry): number {
