@@ -480,7 +480,37 @@ export class S3Store implements ObjectStore {
         await sleep(Math.min(5_000, 100 * 2 ** attempt) * (0.5 + Math.random() / 2));
       }
     }
+    if (conditional && !isAbort(lastErr, opts.signal) && transient(lastErr)) {
+      // RGW answers 500 (not 412) to some conditional puts that lose a race, even after retries. The request is
+      // over either way, so the object's current state settles it: our write id means it landed; an object whose
+      // state no longer satisfies the precondition means another writer won; only an unchanged state is a real outage.
+      const settled = await this.settleConditional(key, Key, writeId, cond, opts.signal);
+      if (settled === 'precondition') {
+        throw new PsError('STORAGE_PRECONDITION_FAILED', `${JSON.stringify(key)} in ${this.description}: ${cond.IfNoneMatch ? 'already exists' : 'etag does not match'} (after a server error)`);
+      }
+      if (settled) return settled;
+    }
     throw this.fail(conditional ? 'conditional put' : 'put', key, lastErr, opts.signal);
+  }
+
+  /** After a conditional put failed with a server error: our object, 'precondition' if another writer won, else undefined. */
+  private async settleConditional(
+    key: string,
+    Key: string,
+    writeId: string,
+    cond: { IfNoneMatch?: string; IfMatch?: string },
+    signal?: AbortSignal,
+  ): Promise<ObjectInfo | 'precondition' | undefined> {
+    let r;
+    try {
+      r = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key }), { abortSignal: signal });
+    } catch (e) {
+      if (isNotFound(e)) return cond.IfMatch ? 'precondition' : undefined;
+      return undefined;
+    }
+    if (r.Metadata?.[WRITE_ID] === writeId) return { key, size: r.ContentLength ?? 0, etag: unquoteEtag(r.ETag), lastModified: r.LastModified ?? new Date(0) };
+    if (cond.IfNoneMatch) return 'precondition';
+    return unquoteEtag(r.ETag) !== cond.IfMatch ? 'precondition' : undefined;
   }
 
   /** The object at `Key` if it was written by the conditional put carrying `writeId`, else undefined. */
