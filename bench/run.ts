@@ -109,7 +109,7 @@ async function writeZip(file: string, rootName: string, bytes: number): Promise<
   const chunk = 8 * 1024 * 1024;
   const ws = createWriteStream(path.join(dir, 'img/blob.png'));
   for (let left = bytes; left > 0; left -= chunk) {
-    if (!ws.write(randomBytes(Math.min(chunk, left)))) await new Promise((r) => ws.once('drain', r));
+    if (!ws.write(randomBytes(Math.min(chunk, left)))) await new Promise<void>((r) => ws.once('drain', () => r()));
   }
   await new Promise<void>((r) => ws.end(() => r()));
   cli(['build', dir, '--out', file]);
