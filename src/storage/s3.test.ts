@@ -388,6 +388,30 @@ describe('s3 backend on a real server', { skip }, () => {
     }
   });
 
+  it('a conditional put that only ever gets server errors is settled by the object state', async () => {
+    // Every PUT through the proxy fails (503, never forwarded): RGW does this to some CAS losers with 500s.
+    const key = 'settle/cursor';
+    const base = await store.put(key, 'v1');
+    let puts = 0;
+    const proxy = await faultProxy(target!.endpoint, (_n, req) => (req.method === 'PUT' ? (++puts, 'fail') : 'forward'));
+    const s = await target!.open(prefix, { endpoint: proxy.url, maxAttempts: 2 });
+    try {
+      // unchanged object: a genuine outage
+      await rejectsWithCode(s.putIfMatch(key, base.etag, 'v2'), 'STORAGE_UNAVAILABLE');
+      // another writer moved it meanwhile: the precondition no longer holds
+      await store.put(key, 'v-other');
+      await rejectsWithCode(s.putIfMatch(key, base.etag, 'v2'), 'STORAGE_PRECONDITION_FAILED');
+      await rejectsWithCode(s.putIfAbsent(key, 'v3'), 'STORAGE_PRECONDITION_FAILED');
+      // absent key for putIfAbsent: still an outage, nothing was written
+      await rejectsWithCode(s.putIfAbsent('settle/absent', 'x'), 'STORAGE_UNAVAILABLE');
+      assert.equal(await store.head('settle/absent'), undefined);
+      assert.ok(puts >= 4);
+    } finally {
+      await s.close();
+      await proxy.close();
+    }
+  });
+
   it('openStore with the standard AWS environment reaches the server', async () => {
     const saved = { ...process.env };
     try {
