@@ -7,6 +7,7 @@
  *   v2/packages/{name}-{version}.json              the package document; written LAST (= published)
  *   v2/metadata/{cursor}/search-index-all.json     {"packages":[{"package_manifest": doc}, ...]}
  *   v2/metadata/{cursor}/search-index-delta.json   {"added":[...],"updated":[...],"removed":[{name,version}]}
+ *   v2/metadata/{cursor}/package-storage-state.json our indexer's bookkeeping (etags of the documents indexed)
  *   v2/metadata/cursor.json                        {"current": "<cursor>"}; moved only by compare-and-swap
  */
 
@@ -42,6 +43,8 @@ export const KEYS = {
   cursor: 'v2/metadata/cursor.json',
   indexAll: (cursor: string) => `v2/metadata/${cursor}/search-index-all.json`,
   indexDelta: (cursor: string) => `v2/metadata/${cursor}/search-index-delta.json`,
+  /** Our indexer's bookkeeping beside the index (document etags); never read by Elastic's registry. */
+  indexState: (cursor: string) => `v2/metadata/${cursor}/package-storage-state.json`,
 } as const;
 
 /** Width of our cursors. Readers compare cursors as strings, so they must be fixed width. */

@@ -7,7 +7,7 @@ import { openStore } from '../storage/index.js';
 import type { ObjectStore } from '../storage/types.js';
 import { KEYS, CURSOR_WIDTH, entryKey, type IndexEntry, type SearchIndexDelta } from './format.js';
 import { listRevisionFolders, readCurrentIndex, readCursor, requestIndexerRun, runIndexer } from './indexer.js';
-import { revEntry, serializeIndexAll } from './revision.js';
+import { revEntry, serializeIndexAll, serializeIndexState } from './revision.js';
 
 async function withStore(fn: (s: ObjectStore, dir: string) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ps-indexer-'));
@@ -146,7 +146,9 @@ test('an orphan folder (indexer crashed before moving the cursor) is built upon,
     const orphan = (BigInt(r1.cursor) + 1n).toString().padStart(CURSOR_WIDTH, '0');
     const etag = async (n: string) => (await s.head(KEYS.document(n, '1.0.0')))!.etag;
     const entries = [{ package_manifest: doc('a', '1.0.0') }, { package_manifest: doc('b', '1.0.0') }];
-    await s.putIfAbsent(KEYS.indexAll(orphan), serializeIndexAll(entries.map(revEntry), { 'a-1.0.0': await etag('a'), 'b-1.0.0': await etag('b') }));
+    const revs = entries.map(revEntry);
+    await s.putIfAbsent(KEYS.indexAll(orphan), serializeIndexAll(revs));
+    await s.putIfAbsent(KEYS.indexState(orphan), serializeIndexState(revs, { 'a-1.0.0': await etag('a'), 'b-1.0.0': await etag('b') }));
     await putDoc(s, 'c', '1.0.0');
     await s.delete(KEYS.document('a', '1.0.0'));
     const r2 = await runIndexer(s);

@@ -12,7 +12,8 @@
  *  3. list v2/packages/, read only new or changed documents (see revision.ts), assemble the revision;
  *  4. nothing changed and the base is the cursor's folder: done;
  *  5. claim folder next = nextCursor(highest) with putIfAbsent of search-index-all.json (the claim is the
- *     full index itself, so a folder never exists without it), then write search-index-delta.json;
+ *     full index itself, so a folder never exists without it), then write our bookkeeping
+ *     (package-storage-state.json) and search-index-delta.json;
  *  6. CAS cursor.json from the etag read in 1 (putIfAbsent the first time). If another indexer moved it,
  *     re-read; if the new cursor is our base we CAS again, otherwise start over with backoff and jitter.
  */
@@ -21,7 +22,7 @@ import { silentLogger, type Logger } from '../log.js';
 import type { ObjectStore } from '../storage/types.js';
 import { crashPoint } from './crash.js';
 import { KEYS, entryKey, nextCursor, parseDocumentKey, type IndexEntry } from './format.js';
-import { assembleRevision, checkDocument, emptyRevision, entryOf, parseIndexAll, planRevision, serializeIndexAll, type BaseRevision, type ReadOutcome } from './revision.js';
+import { assembleRevision, checkDocument, emptyRevision, entryOf, parseIndexAll, planRevision, serializeIndexAll, serializeIndexState, type BaseRevision, type ReadOutcome } from './revision.js';
 
 export interface IndexerOptions {
   logger?: Logger;
@@ -177,12 +178,19 @@ async function attemptOnce(store: ObjectStore, log: Logger, opts: IndexerOptions
     throw new PsError('INDEX_INVALID', `cannot derive the next cursor: ${(e as Error).message}`);
   }
   try {
-    await store.putIfAbsent(KEYS.indexAll(next), serializeIndexAll(rev.entries, rev.etags), { contentType: JSON_TYPE, signal });
+    await store.putIfAbsent(KEYS.indexAll(next), serializeIndexAll(rev.entries), { contentType: JSON_TYPE, signal });
   } catch (e) {
     if (isPsError(e, 'STORAGE_PRECONDITION_FAILED')) return { done: false, reason: `folder ${next} taken` };
     throw e;
   }
   crashPoint('index-all');
+  // The folder is ours (we created its index): our bookkeeping goes beside it. Losing it only costs re-reads.
+  try {
+    await store.putIfAbsent(KEYS.indexState(next), serializeIndexState(rev.entries, rev.etags), { contentType: JSON_TYPE, signal });
+  } catch (e) {
+    if (!isPsError(e, 'STORAGE_PRECONDITION_FAILED')) throw e;
+    log.warn({ cursor: next }, 'index: state already present in a folder we claimed');
+  }
   try {
     await store.putIfAbsent(KEYS.indexDelta(next), JSON.stringify(rev.delta), { contentType: JSON_TYPE, signal });
   } catch (e) {
@@ -247,8 +255,9 @@ export async function listRevisionFolders(store: ObjectStore, signal?: AbortSign
 
 async function loadRevision(store: ObjectStore, cursor: string, log: Logger, signal?: AbortSignal): Promise<BaseRevision> {
   const text = await readText(store, KEYS.indexAll(cursor), signal);
+  const state = await readOptionalText(store, KEYS.indexState(cursor), signal);
   try {
-    return parseIndexAll(text, cursor, (why) => log.warn({ cursor, why }, 'index: dropping a bad entry of the previous revision'));
+    return parseIndexAll(text, cursor, (why) => log.warn({ cursor, why }, 'index: dropping a bad entry of the previous revision'), state);
   } catch (e) {
     throw new PsError('INDEX_INVALID', `${KEYS.indexAll(cursor)}: ${(e as Error).message}`);
   }
@@ -268,9 +277,10 @@ export async function readCurrentIndex(store: ObjectStore, opts: { signal?: Abor
     if (isPsError(e, 'STORAGE_NOT_FOUND')) throw new PsError('INDEX_INVALID', `cursor points at ${cur.current} but ${KEYS.indexAll(cur.current)} is missing`);
     throw e;
   }
+  const state = await readOptionalText(store, KEYS.indexState(cur.current), opts.signal);
   let rev: BaseRevision;
   try {
-    rev = parseIndexAll(text, cur.current);
+    rev = parseIndexAll(text, cur.current, undefined, state);
   } catch (e) {
     throw new PsError('INDEX_INVALID', `${KEYS.indexAll(cur.current)}: ${(e as Error).message}`);
   }
@@ -280,6 +290,16 @@ export async function readCurrentIndex(store: ObjectStore, opts: { signal?: Abor
 async function readText(store: ObjectStore, key: string, signal?: AbortSignal): Promise<string> {
   const res = await store.get(key, { signal });
   return streamText(res.body);
+}
+
+/** The text of an object, or undefined if it does not exist. */
+async function readOptionalText(store: ObjectStore, key: string, signal?: AbortSignal): Promise<string | undefined> {
+  try {
+    return await readText(store, key, signal);
+  } catch (e) {
+    if (isPsError(e, 'STORAGE_NOT_FOUND')) return undefined;
+    throw e;
+  }
 }
 
 async function streamText(body: NodeJS.ReadableStream): Promise<string> {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assembleRevision, checkDocument, emptyRevision, entryOf, isConstraint, parseIndexAll, planRevision, revEntry, serializeIndexAll, type BaseRevision, type ReadOutcome } from './revision.js';
+import { assembleRevision, checkDocument, emptyRevision, entryOf, isConstraint, parseIndexAll, planRevision, revEntry, serializeIndexAll, serializeIndexState, type BaseRevision, type ReadOutcome } from './revision.js';
 import type { PackageDocument } from './format.js';
 
 const doc = (name: string, version: string, extra: Record<string, unknown> = {}): PackageDocument => ({ name, version, title: name, ...extra });
@@ -72,13 +72,15 @@ test('entries sort by name then semver (not string) order', () => {
   assert.deepEqual(r.entries.map((e) => `${e.name}-${e.version}`), ['B-1.0.0', 'a-1.9.0-rc1', 'a-1.9.0', 'a-1.10.0']);
 });
 
-test('serialized index round-trips, stays plain JSON in Elastic\'s shape, and is read back without parsing entries', () => {
+test('serialized index round-trips, stays exactly Elastic\'s shape, and with its state is read back without parsing entries', () => {
   const entries = [{ package_manifest: doc('a', '1.0.0', { description: 'line\nbreak, "quoted",\n' }) }, { package_manifest: doc('b', '2.0.0') }];
-  const text = serializeIndexAll(entries.map(revEntry), { 'a-1.0.0': 'e1' });
+  const revs = entries.map(revEntry);
+  const text = serializeIndexAll(revs);
+  const state = serializeIndexState(revs, { 'a-1.0.0': 'e1' });
   const parsed = JSON.parse(text) as Record<string, unknown>;
-  assert.deepEqual(Object.keys(parsed), ['packages', 'package_storage']);
+  assert.deepEqual(Object.keys(parsed), ['packages'], 'nothing but Elastic\'s key');
   assert.deepEqual(parsed.packages, entries);
-  const b = parseIndexAll(text, 'c');
+  const b = parseIndexAll(text, 'c', undefined, state);
   assert.equal(b.etags.get('a-1.0.0'), 'e1');
   assert.equal(b.etags.has('b-2.0.0'), false);
   const ea = b.entries.get('a-1.0.0')!;
@@ -86,11 +88,18 @@ test('serialized index round-trips, stays plain JSON in Elastic\'s shape, and is
   assert.deepEqual(entryOf(ea), entries[0]);
   assert.deepEqual([...b.entries.keys()], ['a-1.0.0', 'b-2.0.0']);
   // re-serializing carried entries gives the same bytes
-  assert.equal(serializeIndexAll([...b.entries.values()], { 'a-1.0.0': 'e1' }), text);
+  assert.equal(serializeIndexAll([...b.entries.values()]), text);
+  // without its state (or with a state of another index) the index still parses, with no etags
+  const noState = parseIndexAll(text, 'c');
+  assert.deepEqual([...noState.entries.keys()], ['a-1.0.0', 'b-2.0.0']);
+  assert.equal(noState.etags.size, 0);
+  const otherState = serializeIndexState([revEntry({ package_manifest: doc('z', '1.0.0') })], { 'z-1.0.0': 'e9' });
+  assert.equal(parseIndexAll(text, 'c', undefined, otherState).etags.size, 0);
+  assert.equal(parseIndexAll(text, 'c', undefined, 'not json').etags.size, 0);
   // empty index
-  const empty = serializeIndexAll([], {});
-  assert.deepEqual(JSON.parse(empty).packages, []);
-  assert.equal(parseIndexAll(empty, 'c').entries.size, 0);
+  const empty = serializeIndexAll([]);
+  assert.deepEqual(JSON.parse(empty), { packages: [] });
+  assert.equal(parseIndexAll(empty, 'c', undefined, serializeIndexState([], {})).entries.size, 0);
   // a foreign index (no bookkeeping, other whitespace) parses with no etags; broken entries are dropped and reported
   const bad: string[] = [];
   const f = parseIndexAll(JSON.stringify({ packages: [{ package_manifest: doc('x', '1.0.0') }, { nope: 1 }] }, null, 2), 'c', (w) => bad.push(w));

@@ -2,16 +2,18 @@
  * Index revision logic, pure (no I/O): which package documents must be read, and how a new revision
  * (full index + delta) is assembled from the previous one and the listing of `v2/packages/`.
  *
- * Bookkeeping: our `search-index-all.json` carries, after the `packages` array, an extra top-level key
- * `package_storage: {version: 1, documents: {"name-version": "<etag of v2/packages/name-version.json>"}}`.
- * Elastic's registry stream-decodes only `packages` and ignores other keys, so the format stays readable by
- * a stock registry; it lets the indexer read only the documents that are new or changed (cost grows with
- * the change, not the catalog). It is written atomically with the index itself (no extra object).
+ * Bookkeeping: beside each of our `search-index-all.json` files, in the same revision folder, the indexer
+ * writes `package-storage-state.json` = `{version: 2, keys: ["name-version", ...], documents: {"name-version":
+ * "<etag of v2/packages/name-version.json>"}}`. `search-index-all.json` itself stays exactly Elastic's
+ * `{"packages":[...]}` (a stock registry reads only that file and the delta of a folder); the state lets the
+ * indexer read only the documents that are new or changed (cost grows with the change, not the catalog). A
+ * folder without a readable, consistent state (Elastic's, or a crash between the two writes) is parsed in full
+ * and its entries count as unknown: their documents are read once again.
  *
- * Layout: one entry per line (`{"packages":[\n<entry>,\n<entry>\n],"package_storage":{...}}`), still plain JSON.
- * Entries are compact JSON, which never holds a raw newline, so our own revisions are split into lines
- * without parsing: carried-over entries are copied as text and only new or changed documents are parsed or
- * serialized. `package_storage.keys` lists the `name-version` of each line, in order.
+ * Layout: one entry per line (`{"packages":[\n<entry>,\n<entry>\n]}`), still plain JSON. Entries are compact
+ * JSON, which never holds a raw newline, so with the state's `keys` (the `name-version` of each line, in order)
+ * our own revisions are split into lines without parsing: carried-over entries are copied as text and only new
+ * or changed documents are parsed or serialized.
  *
  * An entry without an etag (a revision written by someone else, e.g. Elastic's jobs) is "foreign": it is
  * kept as long as no document exists for it; if a document appears, the document wins.
@@ -159,21 +161,28 @@ function compareEntries(a: IndexEntry, b: IndexEntry): number {
 }
 
 const HEAD = '{"packages":[\n';
-const TAIL = '\n],"package_storage":';
+const TAIL = '\n]}\n';
+const EMPTY = '{"packages":[]}\n';
 
-/** Serialize a full index: one entry per line, our bookkeeping key after `packages`. */
-export function serializeIndexAll(entries: RevEntry[], etags: Record<string, string>): string {
-  const keys = entries.map((e) => `${e.name}-${e.version}`);
-  return `${HEAD}${entries.map(rawOf).join(',\n')}${TAIL}${JSON.stringify({ version: 2, keys, documents: etags })}}\n`;
+/** Serialize a full index in Elastic's shape, one entry per line. */
+export function serializeIndexAll(entries: RevEntry[]): string {
+  return entries.length === 0 ? EMPTY : `${HEAD}${entries.map(rawOf).join(',\n')}${TAIL}`;
+}
+
+/** Serialize the indexer's bookkeeping for a revision (`package-storage-state.json`). */
+export function serializeIndexState(entries: RevEntry[], etags: Record<string, string>): string {
+  return `${JSON.stringify({ version: 2, keys: entries.map((e) => `${e.name}-${e.version}`), documents: etags })}\n`;
 }
 
 /**
- * Parse a `search-index-all.json` body into a base revision. Our own layout is split into lines without
- * parsing the entries; anything else is parsed as JSON, and entries that are not objects with a string name
- * and version are dropped and reported through `onBad`. Throws on a body that is not an index.
+ * Parse a `search-index-all.json` body (and, if present, the folder's state) into a base revision. Our own
+ * layout is split into lines without parsing the entries; anything else is parsed as JSON, and entries that
+ * are not objects with a string name and version are dropped and reported through `onBad`. Etags come from a
+ * state that matches the index; otherwise there are none. Throws on a body that is not an index.
  */
-export function parseIndexAll(text: string, cursor: string | undefined, onBad?: (why: string) => void): BaseRevision {
-  const fast = parseOwnLayout(text, cursor);
+export function parseIndexAll(text: string, cursor: string | undefined, onBad?: (why: string) => void, stateText?: string): BaseRevision {
+  const state = parseState(stateText);
+  const fast = state ? parseOwnLayout(text, cursor, state) : undefined;
   if (fast) return fast;
   const data = JSON.parse(text) as unknown;
   if (!isObject(data) || !Array.isArray(data.packages)) throw new Error('no "packages" array');
@@ -187,38 +196,44 @@ export function parseIndexAll(text: string, cursor: string | undefined, onBad?: 
     entries.set(entryKey(m as PackageDocument), revEntry({ package_manifest: m as PackageDocument }));
   }
   const etags = new Map<string, string>();
-  const ps = data.package_storage;
-  if (isObject(ps) && isObject(ps.documents)) {
-    for (const [k, v] of Object.entries(ps.documents)) if (typeof v === 'string' && entries.has(k)) etags.set(k, v);
+  // The state belongs to this index only if it names exactly these entries, in order.
+  if (state && state.keys.length === entries.size && state.keys.every((k, i) => k === [...entries.keys()][i])) {
+    for (const [k, v] of Object.entries(state.documents)) if (typeof v === 'string' && entries.has(k)) etags.set(k, v);
   }
   return { cursor, entries, etags };
 }
 
-function parseOwnLayout(text: string, cursor: string | undefined): BaseRevision | undefined {
-  if (!text.startsWith(HEAD)) return undefined;
-  const end = text.lastIndexOf(TAIL);
-  if (end < 0) return undefined;
-  const tail = text.slice(end + TAIL.length).trimEnd();
-  if (!tail.endsWith('}')) return undefined;
-  let ps: unknown;
+interface IndexState {
+  keys: string[];
+  documents: Record<string, unknown>;
+}
+
+function parseState(text: string | undefined): IndexState | undefined {
+  if (text === undefined) return undefined;
   try {
-    ps = JSON.parse(tail.slice(0, -1));
+    const ps = JSON.parse(text) as unknown;
+    if (!isObject(ps) || ps.version !== 2 || !Array.isArray(ps.keys) || !isObject(ps.documents)) return undefined;
+    if (!ps.keys.every((k) => typeof k === 'string')) return undefined;
+    return { keys: ps.keys as string[], documents: ps.documents };
   } catch {
     return undefined;
   }
-  if (!isObject(ps) || ps.version !== 2 || !Array.isArray(ps.keys) || !isObject(ps.documents)) return undefined;
-  const body = end >= HEAD.length ? text.slice(HEAD.length, end) : '';
-  const lines = body === '' ? [] : body.split(',\n');
-  if (lines.length !== ps.keys.length) return undefined;
+}
+
+function parseOwnLayout(text: string, cursor: string | undefined, state: IndexState): BaseRevision | undefined {
+  let lines: string[];
+  if (text === EMPTY) lines = [];
+  else if (text.startsWith(HEAD) && text.endsWith(TAIL)) lines = text.slice(HEAD.length, -TAIL.length).split(',\n');
+  else return undefined;
+  if (lines.length !== state.keys.length) return undefined;
   const entries = new Map<string, RevEntry>();
-  for (const [i, key] of (ps.keys as unknown[]).entries()) {
-    if (typeof key !== 'string') return undefined;
+  for (const [i, key] of state.keys.entries()) {
     const nv = splitNameVersion(key);
     const e: RevEntry = nv ? { ...nv, raw: lines[i]! } : revEntry(JSON.parse(lines[i]!) as IndexEntry);
     entries.set(key, e);
   }
   const etags = new Map<string, string>();
-  for (const [k, v] of Object.entries(ps.documents)) if (typeof v === 'string' && entries.has(k)) etags.set(k, v);
+  for (const [k, v] of Object.entries(state.documents)) if (typeof v === 'string' && entries.has(k)) etags.set(k, v);
   return { cursor, entries, etags };
 }
 
