@@ -21,6 +21,9 @@ import { PsError, isPsError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { ObjectStore } from '../storage/types.js';
 import { crashPoint } from './crash.js';
+import { listCursorFolders, readCursor, readText } from './reader.js';
+
+export { readCursor };
 import { KEYS, entryKey, nextCursor, parseDocumentKey, type IndexEntry } from './format.js';
 import { assembleRevision, checkDocument, emptyRevision, entryOf, parseIndexAll, planRevision, serializeIndexAll, serializeIndexState, type BaseRevision, type ReadOutcome } from './revision.js';
 
@@ -223,34 +226,9 @@ async function attemptOnce(store: ObjectStore, log: Logger, opts: IndexerOptions
   return { done: false, reason: 'cursor kept moving' };
 }
 
-/** The current cursor value and the etag of cursor.json (both undefined when there is none yet). */
-export async function readCursor(store: ObjectStore, signal?: AbortSignal): Promise<{ current?: string; etag?: string }> {
-  let res;
-  try {
-    res = await store.get(KEYS.cursor, { signal });
-  } catch (e) {
-    if (isPsError(e, 'STORAGE_NOT_FOUND')) return {};
-    throw e;
-  }
-  const text = await streamText(res.body);
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    throw new PsError('INDEX_INVALID', `${KEYS.cursor} is not JSON`);
-  }
-  const current = (data as { current?: unknown } | null)?.current;
-  if (typeof current !== 'string' || current === '' || current.includes('/')) throw new PsError('INDEX_INVALID', `${KEYS.cursor} has no valid "current"`);
-  return { current, etag: res.info.etag };
-}
-
-/** Revision folder names under v2/metadata/, sorted as strings (the order readers use). */
+/** Our revision folders (numeric cursors) under v2/metadata/, sorted as strings (the order readers use). */
 export async function listRevisionFolders(store: ObjectStore, signal?: AbortSignal): Promise<string[]> {
-  const { prefixes } = await store.list(KEYS.metadataPrefix, { delimiter: '/', signal });
-  return prefixes
-    .map((p) => p.slice(KEYS.metadataPrefix.length).replace(/\/$/, ''))
-    .filter((f) => /^\d+$/.test(f))
-    .sort();
+  return (await listCursorFolders(store, signal)).filter((f) => /^\d+$/.test(f));
 }
 
 async function loadRevision(store: ObjectStore, cursor: string, log: Logger, signal?: AbortSignal): Promise<BaseRevision> {
@@ -287,11 +265,6 @@ export async function readCurrentIndex(store: ObjectStore, opts: { signal?: Abor
   return { cursor: cur.current, etag: cur.etag, packages: [...rev.entries.values()].map(entryOf) };
 }
 
-async function readText(store: ObjectStore, key: string, signal?: AbortSignal): Promise<string> {
-  const res = await store.get(key, { signal });
-  return streamText(res.body);
-}
-
 /** The text of an object, or undefined if it does not exist. */
 async function readOptionalText(store: ObjectStore, key: string, signal?: AbortSignal): Promise<string | undefined> {
   try {
@@ -300,12 +273,6 @@ async function readOptionalText(store: ObjectStore, key: string, signal?: AbortS
     if (isPsError(e, 'STORAGE_NOT_FOUND')) return undefined;
     throw e;
   }
-}
-
-async function streamText(body: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of body) chunks.push(typeof c === 'string' ? Buffer.from(c) : Buffer.from(c as Uint8Array));
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 export async function mapLimit<T>(items: T[], limit: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {

@@ -15,15 +15,19 @@ import { PsError, isPsError } from '../errors.js';
 import type { ObjectStore } from '../storage/types.js';
 import { KEYS } from './format.js';
 
-/** The current cursor, or undefined when the store has no `cursor.json` yet. Throws INDEX_INVALID if unreadable. */
-export async function readCurrentCursor(store: ObjectStore, signal?: AbortSignal): Promise<string | undefined> {
-  let text: string;
+/**
+ * The current cursor value and the etag of `cursor.json` (both undefined when there is none yet).
+ * Throws INDEX_INVALID if it is unreadable or names no valid folder.
+ */
+export async function readCursor(store: ObjectStore, signal?: AbortSignal): Promise<{ current?: string; etag?: string }> {
+  let res;
   try {
-    text = await readText(store, KEYS.cursor, signal);
+    res = await store.get(KEYS.cursor, { signal });
   } catch (e) {
-    if (isPsError(e, 'STORAGE_NOT_FOUND')) return undefined;
+    if (isPsError(e, 'STORAGE_NOT_FOUND')) return {};
     throw e;
   }
+  const text = await bodyText(res.body);
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -34,7 +38,21 @@ export async function readCurrentCursor(store: ObjectStore, signal?: AbortSignal
   if (typeof current !== 'string' || current === '' || current.includes('/') || current === '..' || current === '.') {
     throw new PsError('INDEX_INVALID', `${KEYS.cursor} has no valid "current"`);
   }
-  return current;
+  return { current, etag: res.info.etag };
+}
+
+/** The current cursor, or undefined when the store has no `cursor.json` yet. Throws INDEX_INVALID if unreadable. */
+export async function readCurrentCursor(store: ObjectStore, signal?: AbortSignal): Promise<string | undefined> {
+  return (await readCursor(store, signal)).current;
+}
+
+/** The revision folder names directly under `v2/metadata/`, sorted as strings (the order readers compare them in). */
+export async function listCursorFolders(store: ObjectStore, signal?: AbortSignal): Promise<string[]> {
+  const { prefixes } = await store.list(KEYS.metadataPrefix, { delimiter: '/', signal });
+  return prefixes
+    .map((p) => p.slice(KEYS.metadataPrefix.length).replace(/\/$/, ''))
+    .filter((f) => f !== '')
+    .sort();
 }
 
 /**
@@ -101,19 +119,19 @@ export async function readDelta(store: ObjectStore, cursor: string, signal?: Abo
  */
 export async function cursorsBetween(store: ObjectStore, from: string, to: string, signal?: AbortSignal): Promise<string[] | undefined> {
   if (!(to > from)) return undefined;
-  const { prefixes } = await store.list(KEYS.metadataPrefix, { delimiter: '/', signal });
-  const folders = prefixes
-    .map((p) => p.slice(KEYS.metadataPrefix.length).replace(/\/$/, ''))
-    .filter((f) => f !== '' && f > from && f <= to)
-    .sort();
+  const folders = (await listCursorFolders(store, signal)).filter((f) => f > from && f <= to);
   if (folders[folders.length - 1] !== to) return undefined;
   return folders;
 }
 
-async function readText(store: ObjectStore, key: string, signal?: AbortSignal): Promise<string> {
-  const res = await store.get(key, { signal });
+/** The whole text of an object (only for small objects: cursor, deltas, documents). */
+export async function readText(store: ObjectStore, key: string, signal?: AbortSignal): Promise<string> {
+  return bodyText((await store.get(key, { signal })).body);
+}
+
+async function bodyText(body: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const c of res.body) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as Uint8Array));
+  for await (const c of body) chunks.push(typeof c === 'string' ? Buffer.from(c) : Buffer.from(c as Uint8Array));
   return Buffer.concat(chunks).toString('utf8');
 }
 
