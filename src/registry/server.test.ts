@@ -386,3 +386,32 @@ test('--public-url redirects zip and signature downloads to the CDN / public buc
   assert.equal(u.body, 'signature file not found\n');
   assert.equal((await get(reg, '/epr/alpha/alpha-9.9.9.zip.sig')).statusCode, 404, 'unknown versions are still answered here');
 });
+
+test('the socket fast path for /search, /categories and /package answers exactly as the routed path', async (t) => {
+  const { reg } = await setup(t, DOCS);
+  await reg.app.listen({ host: '127.0.0.1', port: 0 });
+  const addr = reg.app.server.address() as { port: number };
+  const base = `http://127.0.0.1:${addr.port}`;
+  const urls = ['/search', '/search?prerelease=true&kibana.version=8.6.0', '/search?all=true', '/categories', '/categories?include_policy_templates=true', '/package/alpha/1.0.0/', '/package/dep/1.0.0/'];
+  for (const u of urls) {
+    const routed = await get(reg, u); // in-process inject: the fastify route
+    const r = await fetch(base + u); // a real socket: the fast path
+    assert.equal(r.status, routed.statusCode, u);
+    assert.equal(await r.text(), routed.body, u);
+    assert.equal(r.headers.get('content-type'), routed.headers['content-type'], u);
+    assert.equal(r.headers.get('cache-control'), [routed.headers['cache-control']].flat().join(', '), u);
+    assert.equal(r.headers.get('access-control-allow-origin'), '*', u);
+    assert.equal(r.headers.get('content-length'), routed.headers['content-length'], u);
+  }
+  // what the fast path does not answer still goes through the router: errors, redirects, HEAD, unclean paths
+  const bad = await fetch(`${base}/search?prerelease=maybe`);
+  assert.equal(bad.status, 400);
+  assert.equal(bad.headers.get('cache-control'), 'max-age=0, private, no-store');
+  assert.equal((await fetch(`${base}/search/`, { redirect: 'manual' })).status, 301);
+  assert.equal((await fetch(`${base}/package/alpha/1.0.0`, { redirect: 'manual' })).status, 301);
+  assert.equal((await fetch(`${base}/package/alpha/9.9.9/`)).status, 404);
+  assert.equal((await fetch(`${base}/search`, { method: 'HEAD' })).status, 200);
+  // and it is counted in the metrics
+  const metrics = await (await fetch(`${base}/metrics`)).text();
+  assert.match(metrics, /package_storage_http_requests_total\{route="search",method="GET",code="200"\} [1-9]/);
+});
