@@ -3,7 +3,7 @@
  * catalog scale, publishing throughput and index cost. Appends a dated section to BENCHMARKS.md.
  *
  *   npm run bench                         # everything (about 15-20 minutes on 2 cores)
- *   npm run bench -- --only api,download  # sections: api, download, scale, publish, index
+ *   npm run bench -- --only api,download  # sections: publish, api, download, scale, index, s3
  *   BENCH_SECONDS=5 BENCH_RUNS=3           # per-measurement duration and repetitions (medians reported)
  */
 import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, appendFileSync, existsSync, rmSync, createWriteStream, readdirSync } from 'node:fs';
@@ -288,6 +288,37 @@ async function benchVisible(label: string, storage: string, env: NodeJS.ProcessE
   log(`| ${label} | ${lat.length} | ${fmt(median(lat), 0)} | ${fmt(lat[Math.min(lat.length - 1, Math.ceil(lat.length * 0.99) - 1)]!, 0)} |`);
 }
 
+/** Publishing throughput and /search latency on Ceph RGW next to local disk (same subset, same machine). */
+async function benchS3(): Promise<void> {
+  const endpoint = process.env.PACKAGE_STORAGE_TEST_S3_ENDPOINT;
+  log('## Local disk vs Ceph RGW (S3)\n');
+  if (!endpoint) {
+    log('Skipped: set PACKAGE_STORAGE_TEST_S3_ENDPOINT (e.g. after `scripts/ceph-s3.sh start .tmp/ceph 7480`).\n');
+    return;
+  }
+  const env = { AWS_ENDPOINT_URL_S3: endpoint, AWS_ACCESS_KEY_ID: 'AKTEST', AWS_SECRET_ACCESS_KEY: 'SKTEST', AWS_REGION: 'us-east-1' };
+  // a subset of the corpus: the first 10 package names, every version
+  const subset = path.join(work, 's3-subset');
+  mkdirSync(subset, { recursive: true });
+  let versions = 0;
+  for (const p of readdirSync(CORPUS).sort().slice(0, 10)) {
+    spawnSync('ln', ['-s', path.join(CORPUS, p), path.join(subset, p)]);
+    versions += readdirSync(path.join(CORPUS, p)).length;
+  }
+  const rows: (string | number)[][] = [];
+  for (const [label, storage] of [['local disk', path.join(work, 's3cmp-fs')], ['Ceph RGW', `s3://package-storage-test/bench-${Date.now()}`]] as const) {
+    const { ms } = cli(['migrate', subset, '--storage', storage, '--concurrency', '4'], env);
+    const port = await freePort();
+    const reg = await startRegistry(storage, port, [], env);
+    const r = repeat(`http://127.0.0.1:${port}/search`, 16);
+    const z = repeat(`http://127.0.0.1:${port}/epr/${readdirSync(subset).sort()[0]}/${readdirSync(subset).sort()[0]}-${readdirSync(path.join(subset, readdirSync(subset).sort()[0]!)).sort()[0]}.zip`, 4);
+    await reg.stop();
+    rows.push([label, versions, fmt(versions / (ms / 1000), 1), fmt(reg.startMs / 1000, 2), fmt(r.rps, 0), fmt(r.p50ms, 2), fmt(r.p99ms, 2), fmt(z.rps, 0), fmt(z.p99ms, 1)]);
+  }
+  table(['store', 'versions', 'migrate versions/s (concurrency 4)', 'registry start → first /search (s)', '/search req/s (16 conns)', 'p50 ms', 'p99 ms', 'zip download req/s (4 conns)', 'p99 ms'], rows);
+  log('The catalog is in memory, so /search does not touch the store; zip downloads stream from it (S3: proxied GETs).\n');
+}
+
 async function main(): Promise<void> {
   if (!existsSync(CORPUS)) throw new Error(`the v1 corpus is needed at ${CORPUS}`);
   sh(path.join(ROOT, 'scripts/install-bench-deps.sh'), []);
@@ -311,6 +342,7 @@ async function main(): Promise<void> {
     if (want('scale')) await section('scale', () => benchScale(docs));
     if (want('index')) await section('index', () => benchIndexCost(docs));
   }
+  if (want('s3')) await section('s3', () => benchS3());
   if (want('publish')) {
     log('## Publish → visible in /search (registry polling cursor.json every 1 s)\n');
     log('| store | publishes | p50 ms | p99 ms |');
