@@ -44,13 +44,20 @@ export async function waitHttp(url: string, timeoutMs = 60_000): Promise<number>
 }
 
 /** nginx serving `root` on `port` (sendfile on, access log off), in its own prefix dir. */
+/** Check that a baseline URL answers 200 with exactly `expected` bytes (a 403/404 baseline would be meaningless). */
+export async function assertSameBody(url: string, expected: Buffer): Promise<void> {
+  const r = await fetch(url);
+  const body = Buffer.from(await r.arrayBuffer());
+  if (r.status !== 200 || !body.equals(expected)) throw new Error(`baseline ${url} answered ${r.status} with ${body.length} bytes, expected 200 with the same ${expected.length} bytes`);
+}
+
 export async function startNginx(root: string, port: number, workDir: string): Promise<{ stop: () => void }> {
   mkdirSync(path.join(workDir, 'logs'), { recursive: true });
   mkdirSync(path.join(workDir, 'tmp'), { recursive: true });
   const conf = path.join(workDir, 'nginx.conf');
   writeFileSync(
     conf,
-    `worker_processes 1;
+    `${process.getuid?.() === 0 ? 'user root;\n' : ''}worker_processes 1;
 daemon off;
 pid ${workDir}/nginx.pid;
 error_log ${workDir}/logs/error.log warn;
@@ -75,6 +82,7 @@ http {
 }
 `,
   );
+  // started as root, nginx's workers would run as nobody and could not read a private temp dir: `user root`
   const p = spawn('nginx', ['-c', conf, '-p', workDir], { stdio: ['ignore', 'ignore', 'inherit'] });
   await waitHttp(`http://127.0.0.1:${port}/`, 10_000);
   return { stop: () => p.kill('SIGTERM') };

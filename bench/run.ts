@@ -6,12 +6,12 @@
  *   npm run bench -- --only api,download  # sections: publish, api, download, scale, index, s3
  *   BENCH_SECONDS=5 BENCH_RUNS=3           # per-measurement duration and repetitions (medians reported)
  */
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, appendFileSync, existsSync, rmSync, createWriteStream, readdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, appendFileSync, existsSync, rmSync, createWriteStream, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { ROOT, sh, freePort, startNginx, startRegistry, wrk, medianResult, median, rssMB, machine, fmt, waitHttp, type WrkResult } from './lib.js';
+import { ROOT, sh, freePort, startNginx, assertSameBody, startRegistry, wrk, medianResult, median, rssMB, machine, fmt, waitHttp, type WrkResult } from './lib.js';
 import { openStore } from '../src/storage/index.js';
 import { KEYS, formatCursor } from '../src/index/format.js';
 
@@ -82,18 +82,19 @@ async function benchApi(store: string): Promise<void> {
   const ngx = await startNginx(root, nport, path.join(work, 'nginx'));
   const rows: (string | number)[][] = [];
   try {
+    for (const p of Object.values(paths)) await assertSameBody(`http://127.0.0.1:${nport}${p}`, Buffer.from(await (await fetch(base + p)).arrayBuffer()));
     for (const [label, p] of Object.entries(paths)) {
       for (const c of [1, 16, 64]) {
         const n = repeat(`http://127.0.0.1:${nport}${p}`, c);
         const r = repeat(base + p, c);
-        rows.push([label, c, fmt(r.rps, 0), fmt(n.rps, 0), `**${fmt(r.rps / n.rps, 2)}×**`, fmt(r.p50ms, 2), fmt(r.p99ms, 2), fmt(n.p50ms, 2), fmt(n.p99ms, 2), r.errors]);
+        rows.push([label, c, fmt(r.rps, 0), fmt(n.rps, 0), `**${fmt(r.rps / n.rps, 2)}×**`, fmt(r.p50ms, 2), fmt(r.p99ms, 2), fmt(n.p50ms, 2), fmt(n.p99ms, 2), `${r.errors} / ${n.errors}`]);
       }
     }
   } finally {
     ngx.stop();
     await reg.stop();
   }
-  table(['endpoint', 'conns', 'registry req/s', 'nginx req/s', 'ratio', 'reg p50 ms', 'reg p99 ms', 'nginx p50 ms', 'nginx p99 ms', 'errors'], rows);
+  table(['endpoint', 'conns', 'registry req/s', 'nginx req/s', 'ratio', 'reg p50 ms', 'reg p99 ms', 'nginx p50 ms', 'nginx p99 ms', 'errors (reg / nginx)'], rows);
   log(`Catalog: ${search.length} packages (latest versions) from the migrated v1 corpus. wrk, ${SECONDS} s per run, median of ${RUNS} runs. Target: ≥ 0.5× nginx on /search.\n`);
 }
 
@@ -137,17 +138,21 @@ async function benchDownload(): Promise<void> {
   try {
     for (const [rootName] of files) {
       const name = rootName.slice(0, rootName.indexOf('-'));
+      for (const u of [`http://127.0.0.1:${port}/epr/${name}/${rootName}.zip`, `http://127.0.0.1:${nport}/${rootName}.zip`]) {
+        const h = await fetch(u, { method: 'HEAD' });
+        if (h.status !== 200 || h.headers.get('content-length') !== String(statSync(path.join(nroot, `${rootName}.zip`)).size)) throw new Error(`${u} answered ${h.status}, length ${h.headers.get('content-length')}`);
+      }
       for (const c of [1, 4]) {
         const r = repeat(`http://127.0.0.1:${port}/epr/${name}/${rootName}.zip`, c);
         const n = repeat(`http://127.0.0.1:${nport}/${rootName}.zip`, c);
-        rows.push([`${rootName}.zip`, c, fmt(r.mbps, 0), fmt(n.mbps, 0), `**${fmt(r.mbps / n.mbps, 2)}×**`, r.errors]);
+        rows.push([`${rootName}.zip`, c, fmt(r.mbps, 0), fmt(n.mbps, 0), `**${fmt(r.mbps / n.mbps, 2)}×**`, `${r.errors} / ${n.errors}`]);
       }
     }
   } finally {
     ngx.stop();
     await reg.stop();
   }
-  table(['file', 'conns', 'registry MB/s', 'nginx MB/s', 'ratio', 'errors'], rows);
+  table(['file', 'conns', 'registry MB/s', 'nginx MB/s', 'ratio', 'errors (reg / nginx)'], rows);
   log('Target: ≥ 0.8× nginx. Registry streams from the fs store (`/epr/{n}/{n}-{v}.zip`); nginx uses sendfile.\n');
 }
 
