@@ -3,7 +3,7 @@
  * catalog scale, publishing throughput and index cost. Appends a dated section to BENCHMARKS.md.
  *
  *   npm run bench                         # everything (about 15-20 minutes on 2 cores)
- *   npm run bench -- --only api,download  # sections: publish, api, download, scale, index, s3
+ *   npm run bench -- --only api,download  # sections: publish, api, load, download, scale, index, s3
  *   BENCH_SECONDS=5 BENCH_RUNS=3           # per-measurement duration and repetitions (medians reported)
  */
 import { mkdtempSync, mkdirSync, writeFileSync, appendFileSync, existsSync, rmSync, createWriteStream, readdirSync, statSync } from 'node:fs';
@@ -293,6 +293,22 @@ async function benchVisible(label: string, storage: string, env: NodeJS.ProcessE
   log(`| ${label} | ${lat.length} | ${fmt(median(lat), 0)} | ${fmt(lat[Math.min(lat.length - 1, Math.ceil(lat.length * 0.99) - 1)]!, 0)} |`);
 }
 
+/** 60 s at 64 connections on /search: errors and memory growth (issue 6). */
+async function benchLoad(store: string): Promise<void> {
+  const seconds = Number(process.env.BENCH_LOAD_SECONDS ?? 60);
+  log(`## Load: ${seconds} s at 64 connections on /search\n`);
+  const port = await freePort();
+  const reg = await startRegistry(store, port);
+  const url = `http://127.0.0.1:${port}/search`;
+  wrk(url, 64, 5); // warm-up
+  const before = rssMB(reg.proc.pid!);
+  const r = wrk(url, 64, seconds);
+  const after = rssMB(reg.proc.pid!);
+  await reg.stop();
+  table(['requests/s', 'p50 ms', 'p99 ms', 'errors (socket + non-2xx)', 'RSS before (MB)', 'RSS after (MB)'], [[fmt(r.rps, 0), fmt(r.p50ms, 2), fmt(r.p99ms, 2), r.errors, fmt(before, 0), fmt(after, 0)]]);
+  log(`Registry over the migrated v1 corpus (${'`'}/search${'`'}: the latest version of each of its 70 packages), wrk with 2 threads, after a 5 s warm-up.\n`);
+}
+
 /** Publishing throughput and /search latency on Ceph RGW next to local disk (same subset, same machine). */
 async function benchS3(): Promise<void> {
   const endpoint = process.env.PACKAGE_STORAGE_TEST_S3_ENDPOINT;
@@ -339,8 +355,9 @@ async function main(): Promise<void> {
     }
   };
   let store: string | undefined;
-  if (want('publish') || want('api') || want('scale') || want('index')) store = (await benchPublish()).store;
+  if (want('publish') || want('api') || want('scale') || want('index') || want('load')) store = (await benchPublish()).store;
   if (want('api')) await section('api', () => benchApi(store!));
+  if (want('load')) await section('load', () => benchLoad(store!));
   if (want('download')) await section('download', () => benchDownload());
   if (want('scale') || want('index')) {
     const docs = await corpusDocs(store!);
