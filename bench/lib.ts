@@ -3,6 +3,7 @@
  * parse wrk's output, take medians. Benchmarks report figures; they assert nothing.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { Readable } from 'node:stream';
 import { mkdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
@@ -179,4 +180,31 @@ export function machine(): string {
 
 export function fmt(n: number, d = 1): string {
   return Number.isFinite(n) ? n.toFixed(d) : 'n/a';
+}
+
+/** A stream of `bytes` constant bytes, produced 1 MiB at a time (large-object benchmarks without disk or RAM). */
+export function constantStream(bytes: number): import('node:stream').Readable {
+  let left = bytes;
+  const chunk = Buffer.alloc(1024 * 1024, 0x5a);
+  return new Readable({
+    read() {
+      if (left <= 0) return void this.push(null);
+      const n = Math.min(left, chunk.length);
+      left -= n;
+      this.push(n === chunk.length ? chunk : chunk.subarray(0, n));
+    },
+  });
+}
+
+/** Tracks the peak RSS from now until `stop()`, which returns the growth in MiB. */
+export function rssPeak(): { stop: () => number } {
+  const rss0 = process.memoryUsage().rss;
+  let peak = rss0;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  return {
+    stop: () => {
+      clearInterval(sampler);
+      return (peak - rss0) / 1024 / 1024;
+    },
+  };
 }

@@ -9,7 +9,8 @@
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { Writable } from 'node:stream';
+import { constantStream, rssPeak } from './lib.js';
 import { pipeline } from 'node:stream/promises';
 import { FsStore } from '../src/storage/fs.js';
 
@@ -74,23 +75,9 @@ const top = await fresh.list('list/', { delimiter: '/' });
 rows.push([`list with '/' delimiter → ${top.prefixes.length} prefixes`, `${(performance.now() - t).toFixed(0)} ms`]);
 
 // large object: throughput and memory
-function zeros(bytes: number): Readable {
-  let left = bytes;
-  const chunk = Buffer.alloc(1024 * 1024, 0x5a);
-  return new Readable({
-    read() {
-      if (left <= 0) return void this.push(null);
-      const n = Math.min(left, chunk.length);
-      left -= n;
-      this.push(n === chunk.length ? chunk : chunk.subarray(0, n));
-    },
-  });
-}
-const rss0 = process.memoryUsage().rss;
-let peak = rss0;
-const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+const rss = rssPeak();
 t = performance.now();
-await store.put('large/blob', zeros(LARGE_MB * 1024 * 1024));
+await store.put('large/blob', constantStream(LARGE_MB * 1024 * 1024));
 const putS = (performance.now() - t) / 1000;
 t = performance.now();
 const g = await store.get('large/blob');
@@ -101,11 +88,11 @@ await fsp.rm(path.join(base, '.fsstore', 'meta'), { recursive: true, force: true
 t = performance.now();
 await fresh2.head('large/blob');
 const hashS = (performance.now() - t) / 1000;
-clearInterval(sampler);
+const growthMiB = rss.stop();
 rows.push([`put ${LARGE_MB} MiB stream (sha256 + fsync)`, `${(LARGE_MB / putS).toFixed(0)} MiB/s`]);
 rows.push([`get ${LARGE_MB} MiB stream`, `${(LARGE_MB / getS).toFixed(0)} MiB/s`]);
 rows.push([`head with lost sidecar (rehash ${LARGE_MB} MiB)`, `${hashS.toFixed(2)} s`]);
-rows.push([`peak RSS growth during large put/get`, `${((peak - rss0) / 1024 / 1024).toFixed(0)} MiB`]);
+rows.push([`peak RSS growth during large put/get`, `${growthMiB.toFixed(0)} MiB`]);
 
 await fsp.rm(base, { recursive: true, force: true });
 console.log(`\n### FsStore (${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, node ${process.version})\n`);

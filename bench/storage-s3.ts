@@ -9,7 +9,8 @@
  * fresh prefix of the test bucket and deleted at the end.
  */
 import os from 'node:os';
-import { Readable, Writable } from 'node:stream';
+import { Writable } from 'node:stream';
+import { constantStream, rssPeak } from './lib.js';
 import { pipeline } from 'node:stream/promises';
 import { s3TestTarget, S3_SKIP_MESSAGE } from '../src/storage/s3-testing.js';
 
@@ -75,36 +76,22 @@ try {
   rows.push([`list with '/' delimiter → ${top.prefixes.length} prefixes`, `${(performance.now() - t).toFixed(0)} ms`]);
 
   // large object: throughput and memory
-  function zeros(bytes: number): Readable {
-    let left = bytes;
-    const chunk = Buffer.alloc(1024 * 1024, 0x5a);
-    return new Readable({
-      read() {
-        if (left <= 0) return void this.push(null);
-        const n = Math.min(left, chunk.length);
-        left -= n;
-        this.push(n === chunk.length ? chunk : chunk.subarray(0, n));
-      },
-    });
-  }
-  const rss0 = process.memoryUsage().rss;
-  let peak = rss0;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  const rss = rssPeak();
   t = performance.now();
-  await store.put('large/blob', zeros(LARGE_MB * 1024 * 1024));
+  await store.put('large/blob', constantStream(LARGE_MB * 1024 * 1024));
   const putS = (performance.now() - t) / 1000;
   t = performance.now();
   const g = await store.get('large/blob');
   await pipeline(g.body, new Writable({ write: (_c, _e, cb) => cb() }));
   const getS = (performance.now() - t) / 1000;
   t = performance.now();
-  await store.putIfAbsent('large/once', zeros(64 * 1024 * 1024));
+  await store.putIfAbsent('large/once', constantStream(64 * 1024 * 1024));
   const spoolS = (performance.now() - t) / 1000;
-  clearInterval(sampler);
+  const growthMiB = rss.stop();
   rows.push([`put ${LARGE_MB} MiB stream (multipart, 8 MiB parts, 2 in flight)`, `${(LARGE_MB / putS).toFixed(0)} MiB/s`]);
   rows.push([`get ${LARGE_MB} MiB stream`, `${(LARGE_MB / getS).toFixed(0)} MiB/s`]);
   rows.push([`putIfAbsent 64 MiB stream (spooled to a temp file, one PutObject)`, `${(64 / spoolS).toFixed(0)} MiB/s`]);
-  rows.push([`peak RSS growth during the large puts/get`, `${((peak - rss0) / 1024 / 1024).toFixed(0)} MiB`]);
+  rows.push([`peak RSS growth during the large puts/get`, `${growthMiB.toFixed(0)} MiB`]);
 } finally {
   await target.emptyPrefix(prefix);
   await store.close();
