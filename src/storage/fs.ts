@@ -184,9 +184,12 @@ export class FsStore implements ObjectStore {
       const info: ObjectInfo = { key, size: Number(st.size), etag, lastModified: st.mtime };
       let range: { start: number; end: number } | undefined;
       if (opts.range) range = resolveRange(key, opts.range, info.size);
-      const body: Readable = range
-        ? fh.createReadStream({ start: range.start, end: range.end, autoClose: true, highWaterMark: READ_CHUNK })
-        : fh.createReadStream({ autoClose: true, highWaterMark: READ_CHUNK });
+      // An explicit end bounds each read buffer by what is left: without it, every read of a small object would
+      // allocate a whole READ_CHUNK (RSS under many concurrent small downloads).
+      const span = range ?? (info.size > 0 ? { start: 0, end: info.size - 1 } : undefined);
+      const body: Readable = span
+        ? fh.createReadStream({ start: span.start, end: span.end, autoClose: true, highWaterMark: Math.min(READ_CHUNK, span.end - span.start + 1) })
+        : fh.createReadStream({ autoClose: true });
       handedOff = true;
       if (opts.signal) {
         const signal = opts.signal;
