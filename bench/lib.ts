@@ -208,3 +208,22 @@ export function rssPeak(): { stop: () => number } {
     },
   };
 }
+
+/** `--name value` from the command line, or `def`. */
+export function arg(name: string, def: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1]! : def;
+}
+
+/** Run `op(0..n-1)` with `width` at a time; returns a table row: label and ms/op, op/s. */
+export async function timeOps(label: string, n: number, width: number, op: (i: number) => Promise<unknown>): Promise<[string, string]> {
+  const t0 = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < n) await op(next++);
+    }),
+  );
+  const ms = performance.now() - t0;
+  return [label, `${(ms / n).toFixed(2)} ms/op, ${Math.round((n / ms) * 1000)} op/s (n=${n}, ${width} concurrent)`];
+}

@@ -10,46 +10,30 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { constantStream, rssPeak } from './lib.js';
+import { arg, constantStream, rssPeak, timeOps } from './lib.js';
 import { pipeline } from 'node:stream/promises';
 import { FsStore } from '../src/storage/fs.js';
 
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1]! : def;
-}
 const KEYS = Number(arg('keys', '10000'));
 const LARGE_MB = Number(arg('large-mb', '256'));
 const base = await fsp.mkdtemp(path.join(arg('dir', os.tmpdir()), 'ps-bench-fs-'));
 const store = await FsStore.open(base);
 const rows: [string, string][] = [];
 
-async function timeOps(label: string, n: number, width: number, op: (i: number) => Promise<unknown>): Promise<void> {
-  const t0 = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < n) await op(next++);
-    }),
-  );
-  const ms = performance.now() - t0;
-  rows.push([label, `${(ms / n).toFixed(2)} ms/op, ${Math.round((n / ms) * 1000)} op/s (n=${n}, ${width} concurrent)`]);
-}
-
 const small = 'x'.repeat(512);
-await timeOps('put 512 B', 500, 1, (i) => store.put(`seq/k${i}`, small));
-await timeOps('put 512 B', 1000, 16, (i) => store.put(`par/d${i % 20}/k${i}`, small));
-await timeOps('putIfAbsent 512 B', 500, 1, (i) => store.putIfAbsent(`pia/k${i}`, small));
+rows.push(await timeOps('put 512 B', 500, 1, (i) => store.put(`seq/k${i}`, small)));
+rows.push(await timeOps('put 512 B', 1000, 16, (i) => store.put(`par/d${i % 20}/k${i}`, small)));
+rows.push(await timeOps('putIfAbsent 512 B', 500, 1, (i) => store.putIfAbsent(`pia/k${i}`, small)));
 const etags: string[] = [];
 for (let i = 0; i < 300; i++) etags.push((await store.put(`cas/k${i}`, `v${i}`)).etag);
-await timeOps('putIfMatch 512 B', 300, 1, (i) => store.putIfMatch(`cas/k${i}`, etags[i]!, small));
-await timeOps('head (sidecar cached in process)', 2000, 1, (i) => store.head(`par/d${i % 20}/k${i % 1000}`));
+rows.push(await timeOps('putIfMatch 512 B', 300, 1, (i) => store.putIfMatch(`cas/k${i}`, etags[i]!, small)));
+rows.push(await timeOps('head (sidecar cached in process)', 2000, 1, (i) => store.head(`par/d${i % 20}/k${i % 1000}`)));
 const cold = await FsStore.open(base);
-await timeOps('head (fresh process view: sidecar read)', 1000, 1, (i) => cold.head(`par/d${i % 20}/k${i}`));
-await timeOps('get 512 B (open + read whole body)', 2000, 8, async (i) => {
+rows.push(await timeOps('head (fresh process view: sidecar read)', 1000, 1, (i) => cold.head(`par/d${i % 20}/k${i}`)));
+rows.push(await timeOps('get 512 B (open + read whole body)', 2000, 8, async (i) => {
   const g = await store.get(`par/d${i % 20}/k${i % 1000}`);
   for await (const _ of g.body);
-});
+}));
 
 // listing
 const t0 = performance.now();

@@ -10,14 +10,10 @@
  */
 import os from 'node:os';
 import { Writable } from 'node:stream';
-import { constantStream, rssPeak } from './lib.js';
+import { arg, constantStream, rssPeak, timeOps } from './lib.js';
 import { pipeline } from 'node:stream/promises';
 import { s3TestTarget, S3_SKIP_MESSAGE } from '../src/storage/s3-testing.js';
 
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1]! : def;
-}
 const KEYS = Number(arg('keys', '3000'));
 const LARGE_MB = Number(arg('large-mb', '256'));
 const target = await s3TestTarget();
@@ -29,32 +25,20 @@ const prefix = target.freshPrefix('bench');
 const store = await target.open(prefix);
 const rows: [string, string][] = [];
 
-async function timeOps(label: string, n: number, width: number, op: (i: number) => Promise<unknown>): Promise<void> {
-  const t0 = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < n) await op(next++);
-    }),
-  );
-  const ms = performance.now() - t0;
-  rows.push([label, `${(ms / n).toFixed(2)} ms/op, ${Math.round((n / ms) * 1000)} op/s (n=${n}, ${width} concurrent)`]);
-}
-
 try {
   const small = 'x'.repeat(512);
-  await timeOps('put 512 B', 300, 1, (i) => store.put(`seq/k${i}`, small));
-  await timeOps('put 512 B', 1000, 16, (i) => store.put(`par/d${i % 20}/k${i}`, small));
-  await timeOps('putIfAbsent 512 B', 300, 1, (i) => store.putIfAbsent(`pia/k${i}`, small));
+  rows.push(await timeOps('put 512 B', 300, 1, (i) => store.put(`seq/k${i}`, small)));
+  rows.push(await timeOps('put 512 B', 1000, 16, (i) => store.put(`par/d${i % 20}/k${i}`, small)));
+  rows.push(await timeOps('putIfAbsent 512 B', 300, 1, (i) => store.putIfAbsent(`pia/k${i}`, small)));
   const etags: string[] = [];
   for (let i = 0; i < 200; i++) etags.push((await store.put(`cas/k${i}`, `v${i}`)).etag);
-  await timeOps('putIfMatch 512 B', 200, 1, (i) => store.putIfMatch(`cas/k${i}`, etags[i]!, small));
-  await timeOps('head', 1000, 1, (i) => store.head(`par/d${i % 20}/k${i % 1000}`));
-  await timeOps('head', 2000, 16, (i) => store.head(`par/d${i % 20}/k${i % 1000}`));
-  await timeOps('get 512 B (whole body)', 2000, 8, async (i) => {
+  rows.push(await timeOps('putIfMatch 512 B', 200, 1, (i) => store.putIfMatch(`cas/k${i}`, etags[i]!, small)));
+  rows.push(await timeOps('head', 1000, 1, (i) => store.head(`par/d${i % 20}/k${i % 1000}`)));
+  rows.push(await timeOps('head', 2000, 16, (i) => store.head(`par/d${i % 20}/k${i % 1000}`)));
+  rows.push(await timeOps('get 512 B (whole body)', 2000, 8, async (i) => {
     const g = await store.get(`par/d${i % 20}/k${i % 1000}`);
     for await (const _ of g.body);
-  });
+  }));
 
   // listing
   const t0 = performance.now();
