@@ -10,8 +10,8 @@ import { mkdtempSync, rmSync, writeFileSync, readFileSync, mkdirSync, copyFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { isPsError, type ErrorCode } from '../src/errors.js';
 import { generateKeyPair, signDetached, verifyDetached, loadKeyring, keyringFromArmored } from '../src/signing/index.js';
+import { rejectsWithPsError } from './helpers/assert-error.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const hasGpg = spawnSync('gpg', ['--version']).status === 0;
@@ -66,14 +66,7 @@ function gpgSign(fpr: string, file: string, opts: { armor?: boolean; fakedTime?:
   return out;
 }
 
-async function rejects(p: Promise<unknown>, code: ErrorCode, re?: RegExp): Promise<void> {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(isPsError(e), `expected a PsError ${code}, got ${String(e)}`);
-    assert.equal(e.code, code, `expected ${code}, got ${e.code}: ${e.message}`);
-    if (re) assert.match(e.message, re);
-    return true;
-  });
-}
+const rejects = rejectsWithPsError;
 
 const keys: Record<'ed25519' | 'rsa', { fpr: string; uid: string; pub: string }> = {} as never;
 let zip: string;

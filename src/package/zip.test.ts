@@ -16,6 +16,7 @@ import yazl from 'yazl';
 import { isPsError, type ErrorCode } from '../errors.js';
 import { openZip, checkPackageIdentity, DEFAULT_ZIP_LIMITS, unsafeNameReason, zipLimitsFromConfig, type ZipLimits } from './zip.js';
 import { loadConfig } from '../config.js';
+import { rejectsWithPsError } from '../../test/helpers/assert-error.js';
 
 interface RawEntry {
   name: string | Buffer;
@@ -121,12 +122,7 @@ function writeZip(entries: RawEntry[] | Buffer): string {
 
 async function expectCode(p: Promise<unknown>, code: ErrorCode, re?: RegExp): Promise<void> {
   const before = readdirSync(work).sort();
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(isPsError(e), `expected a PsError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    if (re) assert.match(e.message, re);
-    return true;
-  });
+  await rejectsWithPsError(p, code, re);
   assert.deepEqual(readdirSync(work).sort(), before, 'nothing may be written');
 }
 

@@ -6,21 +6,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import * as openpgp from 'openpgp';
-import { isPsError, type ErrorCode } from '../errors.js';
 import { generateKeyPair, signDetached, verifyDetached, keyringFromArmored, loadKeyring, parseSignature, describeKeys, type Keyring } from './index.js';
 import { crc24 } from './armor.js';
+import { rejectsWithPsError } from '../../test/helpers/assert-error.js';
 
 const HOUR = 3600e3;
 const DAY = 24 * HOUR;
 
-async function rejects(p: Promise<unknown>, code: ErrorCode, re?: RegExp): Promise<void> {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(isPsError(e), `expected a PsError ${code}, got ${String(e)}`);
-    assert.equal(e.code, code, `expected ${code}, got ${e.code}: ${e.message}`);
-    if (re) assert.match(e.message, re);
-    return true;
-  });
-}
+const rejects = rejectsWithPsError;
 
 let dir: string;
 let alice: Awaited<ReturnType<typeof generateKeyPair>>;
