@@ -227,3 +227,18 @@ export async function timeOps(label: string, n: number, width: number, op: (i: n
   const ms = performance.now() - t0;
   return [label, `${(ms / n).toFixed(2)} ms/op, ${Math.round((n / ms) * 1000)} op/s (n=${n}, ${width} concurrent)`];
 }
+
+/** Write `n` small keys `list/p{i%100}/v{i}/doc.json` with 16 writers at once; returns the seconds it took. */
+export async function fillListingKeys(store: { put: (key: string, body: string) => Promise<unknown> }, n: number): Promise<number> {
+  const t0 = performance.now();
+  let made = 0;
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (made < n) {
+        const i = made++;
+        await store.put(`list/p${i % 100}/v${i}/doc.json`, '{}');
+      }
+    }),
+  );
+  return (performance.now() - t0) / 1000;
+}

@@ -10,7 +10,7 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { arg, constantStream, rssPeak, timeOps } from './lib.js';
+import { arg, constantStream, fillListingKeys, rssPeak, timeOps } from './lib.js';
 import { pipeline } from 'node:stream/promises';
 import { FsStore } from '../src/storage/fs.js';
 
@@ -36,17 +36,8 @@ rows.push(await timeOps('get 512 B (open + read whole body)', 2000, 8, async (i)
 }));
 
 // listing
-const t0 = performance.now();
-let made = 0;
-await Promise.all(
-  Array.from({ length: 16 }, async () => {
-    while (made < KEYS) {
-      const i = made++;
-      await store.put(`list/p${i % 100}/v${i}/doc.json`, '{}');
-    }
-  }),
-);
-rows.push([`write ${KEYS} keys for listing`, `${((performance.now() - t0) / 1000).toFixed(1)} s`]);
+const fillS = await fillListingKeys(store, KEYS);
+rows.push([`write ${KEYS} keys for listing`, `${fillS.toFixed(1)} s`]);
 const fresh = await FsStore.open(base);
 let t = performance.now();
 const all = await fresh.list('list/');

@@ -10,7 +10,7 @@
  */
 import os from 'node:os';
 import { Writable } from 'node:stream';
-import { arg, constantStream, rssPeak, timeOps } from './lib.js';
+import { arg, constantStream, fillListingKeys, rssPeak, timeOps } from './lib.js';
 import { pipeline } from 'node:stream/promises';
 import { s3TestTarget, S3_SKIP_MESSAGE } from '../src/storage/s3-testing.js';
 
@@ -41,17 +41,8 @@ try {
   }));
 
   // listing
-  const t0 = performance.now();
-  let made = 0;
-  await Promise.all(
-    Array.from({ length: 16 }, async () => {
-      while (made < KEYS) {
-        const i = made++;
-        await store.put(`list/p${i % 100}/v${i}/doc.json`, '{}');
-      }
-    }),
-  );
-  rows.push([`write ${KEYS} keys for listing (16 concurrent)`, `${((performance.now() - t0) / 1000).toFixed(1)} s`]);
+  const fillS = await fillListingKeys(store, KEYS);
+  rows.push([`write ${KEYS} keys for listing (16 concurrent)`, `${fillS.toFixed(1)} s`]);
   let t = performance.now();
   const all = await store.list('list/');
   rows.push([`list ${all.objects.length} keys, no delimiter (${Math.ceil(all.objects.length / 1000)} pages)`, `${(performance.now() - t).toFixed(0)} ms`]);
