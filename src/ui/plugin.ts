@@ -4,9 +4,11 @@
  *   GET /app, /app/, /app/<client route>   → index.html (the single-page app; no-cache)
  *   GET /app/assets/<hashed file>           → built assets (immutable, one year)
  *   GET /api/v1/ui/packages/{n}/{v}/integrity → { sha256, size, signature: { keyId, fingerprint } | null }
+ *   GET /api/v1/ui/packages/{n}/published   → { name, versions: [{ version, published }] }  (published.ts)
+ *   GET /api/v1/ui/updated                  → { updated: { <name>: <newest publish time> } }  (published.ts)
  *
  * The pages themselves only call the registry's public JSON API (/search, /categories, /package/...) plus the
- * integrity endpoint above, which the EPR API lacks. Assets are built by Vite (`npm run build`) into
+ * endpoints above, which the EPR API lacks. Assets are built by Vite (`npm run build`) into
  * `dist/ui/app/` and read into memory once at registration (the bundle is small).
  */
 import { createHash } from 'node:crypto';
@@ -20,11 +22,16 @@ import { readSignature } from 'openpgp';
 import { KEYS } from '../index/format.js';
 import { PsError } from '../errors.js';
 import type { ObjectStore } from '../storage/types.js';
+import { PublishTimes, type CatalogView } from './published.js';
 
 export interface UiOptions {
   store: ObjectStore;
   /** Directory holding the built UI (index.html + assets/). Default: `<repo>/dist/ui/app`. */
   uiDir?: string;
+  /** The registry's current catalog (src/registry/catalog.ts); the publish-time endpoints answer from it. */
+  getCatalog?: () => unknown;
+  /** Smallest time between two listings of the package documents for publish times (ms). Default 5000. */
+  publishTimesRelistMs?: number;
 }
 
 export interface Integrity {
@@ -180,6 +187,31 @@ export async function registerUi(app: FastifyInstance, opts: UiOptions): Promise
       return reply.code(404).type('text/plain; charset=utf-8').send('asset not found\n');
     }
     return serve(rel, reply, req.headers['if-none-match']);
+  });
+
+  // Publish times (issue 17): one listing of v2/packages/ per catalog revision, never one per request.
+  const getCatalog = opts.getCatalog as (() => CatalogView | undefined) | undefined;
+  const times = new PublishTimes(opts.store, getCatalog ?? (() => undefined), { minRelistMs: opts.publishTimesRelistMs });
+  app.get('/api/v1/ui/packages/:name/published', async (req, reply) => {
+    label(req, 'ui-published');
+    const { name } = req.params as { name: string };
+    reply.header('Cache-Control', 'no-cache');
+    if (!NAME_RE.test(name) || name.length > 200) {
+      return reply.code(400).send({ error: 'BAD_REQUEST', message: 'invalid package name' });
+    }
+    if (!getCatalog) return reply.code(404).send({ error: 'NOT_FOUND', message: 'no catalog' });
+    const r = await times.published(name);
+    if (!r) return reply.code(404).send({ error: 'NOT_FOUND', message: `no package ${name} in this registry` });
+    return reply.send({ name, versions: r.versions });
+  });
+  app.get('/api/v1/ui/updated', async (req, reply) => {
+    label(req, 'ui-updated');
+    reply.header('Cache-Control', 'no-cache');
+    if (!getCatalog) return reply.type('application/json').send({ updated: {} });
+    const snap = await times.get();
+    reply.header('ETag', snap.etag);
+    if (req.headers['if-none-match'] === snap.etag) return reply.code(304).send();
+    return reply.type('application/json; charset=utf-8').send(snap.updatedBody);
   });
 
   const cache = new LRUCache<string, Integrity>({ max: 2000, ttl: 10 * 60 * 1000 });
