@@ -6,9 +6,14 @@
 // the latest UI_E2E_VERSIONS (default 1) versions of every package in the v1 corpus, plus all three versions of
 // `awsfargate` (it has screenshots) for the versions table: 76 of 469 versions by default. UI_E2E_VERSIONS=all
 // seeds all of them. Six of these latest versions are `release: experimental`, so the prerelease toggle matters.
+// Also the four packages of samples/, copied with their `owner.type` set to elastic, partner, community and
+// community (the corpus predates owner types), so the owner badges and filter have all three kinds.
+// Publish times: the package documents of `backdate` packages get a known last-modified time (their newest version
+// `daysAgo` days ago, each older one 10 days before the next), so the UI's dates can be checked to the day.
+// The registry trusts the signing key (`--trusted-keys`), so /api/v1/keys serves it.
 // UI_E2E_BASE_URL=http://host:port runs the test against an already running registry instead.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +23,10 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 export interface UiRegistry {
   baseUrl: string;
+  /** The armored public key the registry trusts (undefined for an external registry). */
+  publicKey?: string;
+  /** `name-version` → the document time set by `backdate` (ms since epoch). */
+  documentTimes?: Map<string, number>;
   /** How many package versions were seeded (undefined for an external registry). */
   seeded?: number;
   seedMs?: number;
@@ -81,7 +90,25 @@ async function waitReady(url: string, child: ChildProcess, output: () => string,
   throw new Error(`registry not ready at ${url} after ${timeoutMs} ms:\n${output()}`);
 }
 
-export async function startUiRegistry(o: { corpus: string }): Promise<UiRegistry> {
+/** Owner types given to the copies of samples/ (issue 17: badges and the owner filter). */
+export const SAMPLE_OWNERS: Record<string, string> = { hello_logs: 'elastic', login_audit: 'partner', queue_watch: 'community', web_pulse: 'community' };
+
+async function ownedSamples(tmp: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const [name, type] of Object.entries(SAMPLE_OWNERS)) {
+    const dst = path.join(tmp, 'samples', name);
+    await cp(path.join(repo, 'samples', name), dst, { recursive: true });
+    const mf = path.join(dst, 'manifest.yml');
+    const text = await readFile(mf, 'utf8');
+    const next = text.replace(/^(owner:\n(?:  .*\n)*?  type: )\S+/m, `$1${type}`);
+    if (next === text && !text.includes(`type: ${type}`)) throw new Error(`samples/${name}/manifest.yml: no owner.type to set`);
+    await writeFile(mf, next);
+    out.push(dst);
+  }
+  return out;
+}
+
+export async function startUiRegistry(o: { corpus: string; backdate?: { name: string; daysAgo: number }[] }): Promise<UiRegistry> {
   if (process.env.UI_E2E_BASE_URL) return { baseUrl: process.env.UI_E2E_BASE_URL.replace(/\/$/, ''), close: async () => {} };
 
   const { publishPackage } = await import('../../src/publish/index.js');
@@ -92,10 +119,10 @@ export async function startUiRegistry(o: { corpus: string }): Promise<UiRegistry
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'ui-e2e-'));
   const storeDir = path.join(tmp, 'store');
   const store = await openStore(storeDir);
-  const { privateKey } = await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'UI e2e', email: 'ui-e2e@example.test' }] });
+  const { privateKey, publicKey } = await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'UI e2e', email: 'ui-e2e@example.test' }] });
 
   const env = process.env.UI_E2E_VERSIONS ?? '1';
-  const dirs = await pickVersions(o.corpus, env === 'all' ? Infinity : Math.max(1, Number(env) || 1), { awsfargate: 3 });
+  const dirs = [...(await pickVersions(o.corpus, env === 'all' ? Infinity : Math.max(1, Number(env) || 1), { awsfargate: 3 })), ...(await ownedSamples(tmp))];
   const t0 = performance.now();
   const refused: string[] = [];
   // Publishing is bound by the store's fsyncs, not CPU: 6 at a time is ~3x faster than 2 here.
@@ -110,11 +137,26 @@ export async function startUiRegistry(o: { corpus: string }): Promise<UiRegistry
   if (refused.length) console.log(`# ui-e2e: ${refused.length} corpus versions refused by publish:\n# ${refused.join('\n# ')}`);
   await runIndexer(store);
   const seedMs = Math.round(performance.now() - t0);
+  // Backdate package documents (the store's last-modified time is the publish time the UI shows).
+  const documentTimes = new Map<string, number>();
+  const docDir = path.join(storeDir, 'v2/packages');
+  const docs = await readdir(docDir);
+  for (const b of o.backdate ?? []) {
+    const versions = docs.filter((f) => f.startsWith(`${b.name}-`) && f.endsWith('.json')).map((f) => f.slice(b.name.length + 1, -5)).sort(semverCmp).reverse();
+    if (versions.length === 0) throw new Error(`backdate: ${b.name} was not published`);
+    versions.forEach((v, i) => {
+      const t = Date.now() - (b.daysAgo + 10 * i) * 86_400_000;
+      documentTimes.set(`${b.name}-${v}`, t);
+    });
+  }
+  for (const [k, t] of documentTimes) await utimes(path.join(docDir, `${k}.json`), new Date(t), new Date(t));
   await store.close?.();
+  const keyFile = path.join(tmp, 'trusted.asc');
+  await writeFile(keyFile, publicKey);
 
   const port = await freePort();
   let out = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repo, 'src/cli/main.ts'), 'serve', '--storage', storeDir, '--host', '127.0.0.1', '--port', String(port)], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repo, 'src/cli/main.ts'), 'serve', '--storage', storeDir, '--host', '127.0.0.1', '--port', String(port), '--trusted-keys', keyFile], {
     cwd: repo,
     env: { ...process.env, PACKAGE_STORAGE_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -135,6 +177,8 @@ export async function startUiRegistry(o: { corpus: string }): Promise<UiRegistry
   }
   return {
     baseUrl,
+    publicKey,
+    documentTimes,
     seeded: dirs.length - refused.length,
     seedMs,
     close: async () => {

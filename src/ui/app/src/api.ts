@@ -199,3 +199,105 @@ export function releaseOf(item: { version: string; release?: string }): { kind: 
 export function validKibanaVersion(v: string): boolean {
   return /^v?\d+(\.\d+){0,2}(-[0-9A-Za-z.-]+)?$/.test(v);
 }
+
+// ---- issue 17: owner types, publish times, changelog ----
+
+export type OwnerType = 'elastic' | 'partner' | 'community';
+export const OWNER_TYPES: readonly OwnerType[] = ['elastic', 'partner', 'community'];
+const OWNER_LABELS: Record<OwnerType, string> = { elastic: 'Elastic', partner: 'Partner', community: 'Community' };
+
+/** The package's owner type (`owner.type`), or undefined when absent or not one of the three. */
+export function ownerTypeOf(item: { owner?: { type?: string } }): OwnerType | undefined {
+  const t = item.owner?.type?.toLowerCase();
+  return t === 'elastic' || t === 'partner' || t === 'community' ? t : undefined;
+}
+export const ownerLabel = (t: OwnerType): string => OWNER_LABELS[t];
+export function validOwnerType(s: string | null): s is OwnerType {
+  return s === 'elastic' || s === 'partner' || s === 'community';
+}
+
+export interface PublishedVersions {
+  name: string;
+  versions: { version: string; published: string | null }[];
+}
+export const publishedUrl = (name: string) => `/api/v1/ui/packages/${name}/published`;
+export const UPDATED_URL = '/api/v1/ui/updated';
+export const KEYS_URL = '/api/v1/keys';
+
+/** "just now", "5 minutes ago", "3 days ago", "2 months ago", "1 year ago" (times in the future: "just now"). */
+export function timeAgo(iso: string, now: number = Date.now()): string {
+  const t = Date.parse(iso);
+  if (!Number.isFinite(t)) return '';
+  const s = Math.max(0, Math.floor((now - t) / 1000));
+  const units: [number, string][] = [
+    [365 * 86400, 'year'], [30 * 86400, 'month'], [7 * 86400, 'week'], [86400, 'day'], [3600, 'hour'], [60, 'minute'],
+  ];
+  for (const [size, unit] of units) {
+    const n = Math.floor(s / size);
+    if (n >= 1) return `${n} ${unit}${n === 1 ? '' : 's'} ago`;
+  }
+  return 'just now';
+}
+
+/** A date for tables: `2026-11-28` (UTC, unambiguous in every locale). */
+export const shortDate = (iso: string): string => (Number.isFinite(Date.parse(iso)) ? new Date(iso).toISOString().slice(0, 10) : '');
+
+export type ChangeType = 'enhancement' | 'bugfix' | 'breaking-change' | 'other';
+export interface Change {
+  description: string;
+  type: ChangeType;
+  /** Only http(s) links are kept. */
+  link?: string;
+}
+export interface ChangelogVersion {
+  version: string;
+  changes: Change[];
+}
+
+const CHANGE_TYPES = new Set(['enhancement', 'bugfix', 'breaking-change']);
+
+/**
+ * The parsed `changelog.yml` (a list of `{version, changes: [{description, type, link}]}`), made safe to show:
+ * non-string fields dropped, links only when http(s), unknown types shown as "other". Throws on a file that is
+ * not such a list.
+ */
+export function normalizeChangelog(data: unknown): ChangelogVersion[] {
+  if (!Array.isArray(data)) throw new Error('changelog.yml is not a list of versions');
+  const out: ChangelogVersion[] = [];
+  for (const v of data) {
+    if (typeof v !== 'object' || v === null) continue;
+    const o = v as Record<string, unknown>;
+    const version = typeof o.version === 'string' || typeof o.version === 'number' ? String(o.version) : '';
+    if (!version) continue;
+    const changes: Change[] = [];
+    for (const c of Array.isArray(o.changes) ? o.changes : []) {
+      if (typeof c !== 'object' || c === null) continue;
+      const r = c as Record<string, unknown>;
+      if (typeof r.description !== 'string') continue;
+      const type = typeof r.type === 'string' && CHANGE_TYPES.has(r.type) ? (r.type as ChangeType) : 'other';
+      let link: string | undefined;
+      if (typeof r.link === 'string') {
+        try {
+          const u = new URL(r.link);
+          if (u.protocol === 'https:' || u.protocol === 'http:') link = u.href;
+        } catch {
+          /* not a URL: no link */
+        }
+      }
+      changes.push({ description: r.description, type, ...(link ? { link } : {}) });
+    }
+    out.push({ version, changes });
+  }
+  return out;
+}
+
+/** The label of a change link: `#1955` for a GitHub pull request or issue, else the host. */
+export function linkLabel(link: string): string {
+  const m = /^https:\/\/github\.com\/[^/]+\/[^/]+\/(?:pull|issues)\/(\d+)\/?$/.exec(link);
+  if (m) return `#${m[1]}`;
+  try {
+    return new URL(link).host;
+  } catch {
+    return link;
+  }
+}

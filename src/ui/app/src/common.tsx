@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
-import { releaseOf, type Image } from './api.js';
+import { ownerLabel, releaseOf, type Image, type OwnerType } from './api.js';
 import { takePendingFocus } from './router.js';
 
 /** The page's h1. After a client-side page change it takes the focus (keyboard and screen-reader users). */
@@ -51,5 +51,20 @@ export function ErrorBox({ message }: { message: string }) {
     <div class="error" role="alert">
       <strong>Something went wrong.</strong> {message}
     </div>
+  );
+}
+
+const OWNER_TITLES: Record<OwnerType, string> = {
+  elastic: 'Built and supported by Elastic',
+  partner: 'Built by an Elastic partner',
+  community: 'Built by the community',
+};
+
+/** Elastic / Partner / Community, from the package's `owner.type`. */
+export function OwnerBadge({ type }: { type: OwnerType }) {
+  return (
+    <span class={`badge badge-owner badge-owner-${type}`} title={OWNER_TITLES[type]} data-owner={type}>
+      {ownerLabel(type)}
+    </span>
   );
 }

@@ -1,9 +1,9 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import {
-  categoriesUrl, getJson, searchUrl, validKibanaVersion,
-  type Category, type Filters, type SearchItem,
+  categoriesUrl, getJson, OWNER_TYPES, ownerLabel, ownerTypeOf, searchUrl, timeAgo, UPDATED_URL, validKibanaVersion, validOwnerType,
+  type Category, type Filters, type OwnerType, type SearchItem,
 } from './api.js';
-import { ErrorBox, Loading, PackageIcon, PageHeading, ReleaseBadge } from './common.js';
+import { ErrorBox, Loading, OwnerBadge, PackageIcon, PageHeading, ReleaseBadge } from './common.js';
 import { useAsync } from './hooks.js';
 import { galleryHref, navigate, packageHref, type Loc } from './router.js';
 
@@ -22,13 +22,26 @@ interface CatNode extends Category {
   children: Category[];
 }
 
-function categoryTree(cats: Category[]): CatNode[] {
+/** All categories (any Kibana, prereleases included): titles for a selected category the filtered list lacks. */
+const ALL_CATEGORIES_URL = '/categories?prerelease=true&include_policy_templates=true';
+
+export function categoryTree(cats: Category[], selected = '', titles?: ReadonlyMap<string, Category>): CatNode[] {
+  // The selected category stays in the list (count 0) when the other filters leave no package in it.
+  if (selected && !cats.some((c) => c.id === selected)) {
+    const known = titles?.get(selected);
+    cats = [...cats, { id: selected, title: known?.title ?? selected, count: 0, ...(known?.parent_id ? { parent_id: known.parent_id, parent_title: known.parent_title } : {}) }];
+  }
   const roots = new Map<string, CatNode>();
   for (const c of cats) if (!c.parent_id) roots.set(c.id, { ...c, children: [] });
   const orphans: CatNode[] = [];
   for (const c of cats) {
     if (!c.parent_id) continue;
-    const parent = roots.get(c.parent_id);
+    let parent = roots.get(c.parent_id);
+    if (!parent && c.id === selected) {
+      // keep a selected sub-category under its parent even when the parent has no package left
+      parent = { id: c.parent_id, title: c.parent_title ?? titles?.get(c.parent_id)?.title ?? c.parent_id, count: 0, children: [] };
+      roots.set(c.parent_id, parent);
+    }
     if (parent) parent.children.push(c);
     else orphans.push({ ...c, children: [] });
   }
@@ -41,6 +54,8 @@ function categoryTree(cats: Category[]): CatNode[] {
 export function Gallery({ loc }: { loc: Loc }) {
   const q = loc.query;
   const filters = filtersOf(q);
+  const ownerParam = q.get('owner');
+  const owner: OwnerType | '' = validOwnerType(ownerParam) ? ownerParam : '';
   const text = q.get('q') ?? '';
   const page = Math.max(1, Number.parseInt(q.get('page') ?? '1', 10) || 1);
 
@@ -48,6 +63,10 @@ export function Gallery({ loc }: { loc: Loc }) {
   const cUrl = categoriesUrl(filters);
   const results = useAsync<SearchItem[]>(sUrl, (s) => getJson<SearchItem[]>(sUrl, s));
   const cats = useAsync<Category[]>(cUrl, (s) => getJson<Category[]>(cUrl, s));
+  const allCats = useAsync<Category[]>(ALL_CATEGORIES_URL, (s) => getJson<Category[]>(ALL_CATEGORIES_URL, s));
+  const titles = useMemo(() => new Map(allCats.state === 'ok' ? allCats.value.map((c) => [c.id, c]) : []), [allCats]);
+  const updated = useAsync<{ updated: Record<string, string> }>(UPDATED_URL, (s) => getJson(UPDATED_URL, s));
+  const updatedOf = updated.state === 'ok' ? updated.value.updated : {};
 
   // Update the URL (the single source of the gallery's state). Text typing replaces the history entry.
   const update = (changes: Record<string, string | null>, replace = false) => {
@@ -69,9 +88,20 @@ export function Gallery({ loc }: { loc: Loc }) {
       .map((item) => ({ item, hay: `${item.name} ${item.title ?? ''} ${item.description}`.toLowerCase() }))
       .sort((a, b) => collator.compare(a.item.title ?? a.item.name, b.item.title ?? b.item.name) || (a.item.name < b.item.name ? -1 : 1));
   }, [results]);
+  const ownerCounts = useMemo(() => {
+    const c: Record<string, number> = {};
+    for (const x of sorted) {
+      const o = ownerTypeOf(x.item);
+      if (o) c[o] = (c[o] ?? 0) + 1;
+    }
+    return c;
+  }, [sorted]);
   const filtered = useMemo(
-    () => (terms.length === 0 ? sorted.map((x) => x.item) : sorted.filter((x) => terms.every((t) => x.hay.includes(t))).map((x) => x.item)),
-    [sorted, terms],
+    () =>
+      sorted
+        .filter((x) => (owner === '' || ownerTypeOf(x.item) === owner) && (terms.length === 0 || terms.every((t) => x.hay.includes(t))))
+        .map((x) => x.item),
+    [sorted, terms, owner],
   );
   const pages = Math.max(1, Math.ceil(filtered.length / PAGE_SIZE));
   const shown = filtered.slice((Math.min(page, pages) - 1) * PAGE_SIZE, Math.min(page, pages) * PAGE_SIZE);
@@ -89,7 +119,25 @@ export function Gallery({ loc }: { loc: Loc }) {
   };
 
   const selectedCat = filters.category;
-  const catTitle = cats.state === 'ok' ? cats.value.find((c) => c.id === selectedCat)?.title ?? selectedCat : selectedCat;
+  const catTitle =
+    (cats.state === 'ok' ? cats.value.find((c) => c.id === selectedCat)?.title : undefined) ?? titles.get(selectedCat)?.title ?? selectedCat;
+  const current = Math.min(page, pages);
+
+  // Active filters, each removable; the search text counts as one.
+  const chips: { key: string; label: string; remove: Record<string, null> }[] = [];
+  if (terms.length) chips.push({ key: 'q', label: `Search: “${text.trim()}”`, remove: { q: null } });
+  if (selectedCat) chips.push({ key: 'category', label: `Category: ${catTitle}`, remove: { category: null } });
+  if (filters.kibana) chips.push({ key: 'kibana', label: `Kibana ${filters.kibana}`, remove: { kibana: null } });
+  if (owner) chips.push({ key: 'owner', label: `Owner: ${ownerLabel(owner)}`, remove: { owner: null } });
+  if (filters.prerelease) chips.push({ key: 'prerelease', label: 'Prereleases shown', remove: { prerelease: null } });
+  const removeChip = (remove: Record<string, null>, i: number) => {
+    update(remove);
+    // keep the keyboard focus in the chip row: the next chip, else the previous, else the search box
+    window.setTimeout(() => {
+      const left = document.querySelectorAll<HTMLButtonElement>('.chips button.chip');
+      (left[Math.min(i, left.length - 1)] ?? document.getElementById('search'))?.focus();
+    }, 0);
+  };
 
   return (
     <div class="gallery">
@@ -126,6 +174,18 @@ export function Gallery({ loc }: { loc: Loc }) {
             {kibanaInvalid ? 'Use a version like 8.15.0' : 'Only compatible packages'}
           </span>
         </div>
+        <div class="field">
+          <label for="owner">Owner</label>
+          <select id="owner" value={owner} onChange={(e) => update({ owner: (e.currentTarget as HTMLSelectElement).value || null })}>
+            <option value="">Any owner</option>
+            {OWNER_TYPES.map((t) => (
+              <option key={t} value={t}>
+                {ownerLabel(t)}
+                {results.state === 'ok' ? ` (${ownerCounts[t] ?? 0})` : ''}
+              </option>
+            ))}
+          </select>
+        </div>
         <div class="field field-check">
           <input
             id="prerelease"
@@ -136,6 +196,27 @@ export function Gallery({ loc }: { loc: Loc }) {
           <label for="prerelease">Show prereleases</label>
         </div>
       </form>
+
+      {chips.length > 0 && (
+        <div class="chips" data-testid="chips">
+          <span class="chips-label" id="chips-label">Active filters:</span>
+          <ul aria-labelledby="chips-label">
+            {chips.map((c, i) => (
+              <li key={c.key}>
+                <button type="button" class="chip" data-chip={c.key} aria-label={`Remove filter ${c.label}`} onClick={() => removeChip(c.remove, i)}>
+                  <span>{c.label}</span>
+                  <span class="chip-x" aria-hidden="true">×</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+          {chips.length > 1 && (
+            <button type="button" class="chip-clear" onClick={() => navigate(galleryHref())}>
+              Clear all
+            </button>
+          )}
+        </div>
+      )}
 
       <div class="gallery-body">
         <nav class="categories" aria-labelledby="cat-heading">
@@ -149,7 +230,7 @@ export function Gallery({ loc }: { loc: Loc }) {
                   <span>All categories</span>
                 </button>
               </li>
-              {categoryTree(cats.value).map((c) => (
+              {categoryTree(cats.value, selectedCat, titles).map((c) => (
                 <li key={c.id}>
                   <button type="button" class="cat" aria-pressed={selectedCat === c.id} data-category={c.id} onClick={() => update({ category: c.id })}>
                     <span>{c.title}</span>
@@ -185,13 +266,18 @@ export function Gallery({ loc }: { loc: Loc }) {
                 {filtered.length === 1 ? '1 package' : `${filtered.length} packages`}
                 {selectedCat ? ` in ${catTitle}` : ''}
                 {filters.kibana ? ` for Kibana ${filters.kibana}` : ''}
+                {owner ? ` by ${ownerLabel(owner)}` : ''}
                 {terms.length ? ` matching “${text.trim()}”` : ''}
+                {pages > 1 ? ` · page ${current} of ${pages}` : ''}
               </p>
               {filtered.length === 0 ? (
                 <p class="empty">No package matches. Try another search or category.</p>
               ) : (
                 <ul class="cards">
-                  {shown.map((it) => (
+                  {shown.map((it) => {
+                    const o = ownerTypeOf(it);
+                    const up = updatedOf[it.name];
+                    return (
                     <li key={it.name} class="card-item">
                       <a class="card" href={packageHref(it.name)} data-package={it.name}>
                         <div class="card-top">
@@ -205,14 +291,21 @@ export function Gallery({ loc }: { loc: Loc }) {
                         <div class="card-foot">
                           <span class="version">v{it.version}</span>
                           <ReleaseBadge version={it.version} release={it.release} />
+                          {o && <OwnerBadge type={o} />}
                           {it.deprecated && <span class="badge badge-deprecated">Deprecated</span>}
                         </div>
+                        {up && (
+                          <p class="card-updated">
+                            updated <time dateTime={up} title={up}>{timeAgo(up)}</time>
+                          </p>
+                        )}
                       </a>
                     </li>
-                  ))}
+                    );
+                  })}
                 </ul>
               )}
-              {pages > 1 && <Pager page={Math.min(page, pages)} pages={pages} onPage={(p) => update({ page: p === 1 ? null : String(p) })} />}
+              {pages > 1 && <Pager page={current} pages={pages} onPage={(p) => update({ page: p === 1 ? null : String(p) })} />}
             </>
           )}
         </section>
@@ -233,6 +326,9 @@ function Pager({ page, pages, onPage }: { page: number; pages: number; onPage: (
   }
   return (
     <nav class="pager" aria-label="Pages">
+      <span class="page-of" data-testid="page-of">
+        Page {page} of {pages}
+      </span>
       <button type="button" disabled={page <= 1} onClick={() => go(page - 1)}>
         Previous
       </button>

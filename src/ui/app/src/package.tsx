@@ -1,12 +1,13 @@
-import { Fragment } from 'preact';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { Fragment, type ComponentChildren } from 'preact';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import {
-  compareVersions, getJson, getText, integrityUrl, packageUrl, prereleaseTag, versionsUrl,
-  type Conditions, type Integrity, type PackageDoc, type SearchItem,
+  compareVersions, getJson, getText, HttpError, integrityUrl, linkLabel, ownerLabel, ownerTypeOf, packageUrl, prereleaseTag,
+  publishedUrl, shortDate, timeAgo, versionsUrl,
+  type ChangelogVersion, type Conditions, type Integrity, type PackageDoc, type PublishedVersions, type SearchItem,
 } from './api.js';
-import { ErrorBox, Loading, PackageIcon, PageHeading, ReleaseBadge } from './common.js';
+import { ErrorBox, Loading, OwnerBadge, PackageIcon, PageHeading, ReleaseBadge } from './common.js';
 import { useAsync } from './hooks.js';
-import { galleryHref, packageHref } from './router.js';
+import { galleryHref, navigate, packageHref } from './router.js';
 
 const VERSIONS_SHOWN = 20;
 
@@ -16,13 +17,29 @@ export function defaultVersion(versions: SearchItem[]): string | undefined {
   return (sorted.find((v) => prereleaseTag(v.version) === undefined && v.release !== 'experimental') ?? sorted[0])?.version;
 }
 
-export function PackagePage({ name, version }: { name: string; version?: string }) {
+export const TABS = [
+  { id: 'overview', label: 'Overview' },
+  { id: 'streams', label: 'Data streams & policy templates' },
+  { id: 'changelog', label: 'Changelog' },
+  { id: 'versions', label: 'Versions' },
+] as const;
+export type TabId = (typeof TABS)[number]['id'];
+const tabOf = (s: string | null | undefined): TabId => TABS.find((t) => t.id === s)?.id ?? 'overview';
+
+export function PackagePage({ name, version, tab }: { name: string; version?: string; tab?: string | null }) {
   const vUrl = versionsUrl(name);
   const versions = useAsync<SearchItem[]>(vUrl, (s) => getJson<SearchItem[]>(vUrl, s));
   const chosen = version ?? (versions.state === 'ok' ? defaultVersion(versions.value) : undefined);
 
   const pUrl = chosen ? packageUrl(name, chosen) : null;
   const doc = useAsync<PackageDoc>(pUrl, (s) => getJson<PackageDoc>(pUrl!, s));
+  const tUrl = publishedUrl(name);
+  const times = useAsync<PublishedVersions>(tUrl, (s) => getJson<PublishedVersions>(tUrl, s));
+  const timeOf = useMemo(() => {
+    const m = new Map<string, string>();
+    if (times.state === 'ok') for (const v of times.value.versions) if (v.published) m.set(v.version, v.published);
+    return m;
+  }, [times]);
 
   useEffect(() => {
     if (doc.state === 'ok') document.title = `${doc.value.title ?? doc.value.name} ${doc.value.version} · Package Storage`;
@@ -37,6 +54,11 @@ export function PackagePage({ name, version }: { name: string; version?: string 
   }
   if (doc.state !== 'ok') return <Loading what="package" />;
   const p = doc.value;
+  const owner = ownerTypeOf(p);
+  const published = timeOf.get(p.version);
+  const active = tabOf(tab);
+  const versionCount = versions.state === 'ok' ? versions.value.length : undefined;
+  const streamCount = (p.data_streams?.length ?? 0) + (p.policy_templates?.length ?? 0);
 
   return (
     <article class="package" aria-labelledby="main-heading">
@@ -51,7 +73,13 @@ export function PackagePage({ name, version }: { name: string; version?: string 
           </PageHeading>
           <p class="pkg-sub">
             <code>{p.name}</code> <span class="version">v{p.version}</span> <ReleaseBadge version={p.version} release={p.release} />
+            {owner && <OwnerBadge type={owner} />}
             {p.deprecated && <span class="badge badge-deprecated">Deprecated</span>}
+            {published && (
+              <span class="meta" data-testid="published">
+                Published <time dateTime={published} title={published}>{shortDate(published)}</time> ({timeAgo(published)})
+              </span>
+            )}
           </p>
           <p class="pkg-desc">{p.description}</p>
         </div>
@@ -63,18 +91,144 @@ export function PackagePage({ name, version }: { name: string; version?: string 
       )}
       <div class="pkg-layout">
         <div class="pkg-main">
-          <Screenshots doc={p} />
-          <Readme doc={p} />
-          <PolicyTemplates doc={p} />
-          <DataStreams doc={p} />
+          <Tabs
+            active={active}
+            counts={{ streams: streamCount, versions: versionCount }}
+            hrefOf={(t) => tabHref(p.name, version, t)}
+          >
+            {active === 'overview' && (
+              <>
+                <Screenshots doc={p} />
+                <Readme doc={p} />
+              </>
+            )}
+            {active === 'streams' && (
+              <>
+                <PolicyTemplates doc={p} />
+                <DataStreams doc={p} />
+                {streamCount === 0 && <p class="empty">This package declares no policy templates or data streams.</p>}
+              </>
+            )}
+            {active === 'changelog' && <Changelog doc={p} />}
+            {active === 'versions' && (
+              <Versions name={p.name} current={p.version} versions={versions.state === 'ok' ? versions.value : undefined} timeOf={timeOf} />
+            )}
+          </Tabs>
         </div>
         <aside class="pkg-side" aria-label="Package details">
           <Download doc={p} />
           <Details doc={p} />
-          <Versions name={p.name} current={p.version} versions={versions.state === 'ok' ? versions.value : undefined} />
         </aside>
       </div>
     </article>
+  );
+}
+
+function tabHref(name: string, version: string | undefined, tab: TabId): string {
+  const base = packageHref(name, version);
+  return tab === 'overview' ? base : `${base}?tab=${tab}`;
+}
+
+/** WAI-ARIA tabs: arrow keys, Home and End move between tabs (automatic activation); the URL keeps the tab. */
+function Tabs({ active, counts, hrefOf, children }: {
+  active: TabId;
+  counts: Partial<Record<TabId, number>>;
+  hrefOf: (t: TabId) => string;
+  children: ComponentChildren;
+}) {
+  const refs = useRef<Record<string, HTMLButtonElement | null>>({});
+  const select = (t: TabId, focus: boolean) => {
+    navigate(hrefOf(t), { replace: true });
+    if (focus) refs.current[t]?.focus();
+  };
+  const onKey = (e: KeyboardEvent) => {
+    const i = TABS.findIndex((t) => t.id === active);
+    let j = -1;
+    if (e.key === 'ArrowRight') j = (i + 1) % TABS.length;
+    else if (e.key === 'ArrowLeft') j = (i - 1 + TABS.length) % TABS.length;
+    else if (e.key === 'Home') j = 0;
+    else if (e.key === 'End') j = TABS.length - 1;
+    if (j < 0) return;
+    e.preventDefault();
+    select(TABS[j]!.id, true);
+  };
+  return (
+    <div class="tabs">
+      <div role="tablist" aria-label="Package sections" class="tablist" onKeyDown={onKey}>
+        {TABS.map((t) => (
+          <button
+            type="button"
+            role="tab"
+            key={t.id}
+            id={`tab-${t.id}`}
+            data-tab={t.id}
+            aria-selected={t.id === active}
+            aria-controls={`panel-${t.id}`}
+            tabIndex={t.id === active ? 0 : -1}
+            ref={(el) => {
+              refs.current[t.id] = el;
+            }}
+            onClick={() => select(t.id, false)}
+          >
+            {t.label}
+            {counts[t.id] !== undefined && counts[t.id]! > 0 && <span class="count">{counts[t.id]}</span>}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`panel-${active}`} aria-labelledby={`tab-${active}`} class="tabpanel" tabIndex={0}>
+        {children}
+      </div>
+    </div>
+  );
+}
+
+const CHANGE_LABELS: Record<string, string> = { enhancement: 'Enhancement', bugfix: 'Bug fix', 'breaking-change': 'Breaking change', other: 'Other' };
+
+function Changelog({ doc }: { doc: PackageDoc }) {
+  const url = `/package/${doc.name}/${encodeURIComponent(doc.version)}/changelog.yml`;
+  const log = useAsync<ChangelogVersion[] | null>(`changelog:${url}`, async (s) => {
+    try {
+      const [text, { parseChangelog }] = await Promise.all([getText(url, s), import('./changelog.js')]);
+      return parseChangelog(text);
+    } catch (e) {
+      if (e instanceof HttpError && e.status === 404) return null;
+      throw e;
+    }
+  });
+  return (
+    <section aria-labelledby="changelog-heading">
+      <h2 id="changelog-heading">Changelog</h2>
+      {log.state === 'loading' && <Loading what="changelog" />}
+      {log.state === 'error' && <ErrorBox message={`changelog.yml: ${log.error}`} />}
+      {log.state === 'ok' && (log.value === null || log.value.length === 0) && <p class="empty">This package has no changelog.</p>}
+      {log.state === 'ok' && log.value && log.value.length > 0 && (
+        <ol class="changelog" data-testid="changelog">
+          {log.value.map((v, i) => (
+            <li key={`${v.version}-${i}`} class="changelog-version">
+              <h3>
+                {v.version}
+                {v.version === doc.version && <span class="badge badge-current">This version</span>}
+              </h3>
+              <ul>
+                {v.changes.map((c, k) => (
+                  <li key={k}>
+                    <span class={`badge change-${c.type}`}>{CHANGE_LABELS[c.type]}</span> <span class="change-desc">{c.description}</span>
+                    {c.link && (
+                      <>
+                        {' '}
+                        <a href={c.link} rel="noopener noreferrer nofollow" class="change-link">
+                          {linkLabel(c.link)}
+                        </a>
+                      </>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
   );
 }
 
@@ -166,7 +320,7 @@ function DataStreams({ doc }: { doc: PackageDoc }) {
   return (
     <section aria-labelledby="ds-heading">
       <h2 id="ds-heading">Data streams ({ds.length})</h2>
-      <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="ds-heading">
+      <div class="table-wrap" tabIndex={0} role="region" aria-label="Data streams table">
         <table>
           <thead>
             <tr>
@@ -206,6 +360,7 @@ function conditionRows(c?: Conditions): [string, string][] {
 function Details({ doc }: { doc: PackageDoc }) {
   const cond = conditionRows(doc.conditions);
   const owner = doc.owner?.github;
+  const ownerType = ownerTypeOf(doc);
   return (
     <section class="panel" aria-labelledby="details-heading">
       <h2 id="details-heading">Details</h2>
@@ -214,13 +369,16 @@ function Details({ doc }: { doc: PackageDoc }) {
         <dd>{doc.version}</dd>
         <dt>Type</dt>
         <dd>{doc.type}</dd>
+        {ownerType && (
+          <>
+            <dt>Owner type</dt>
+            <dd data-testid="owner-type">{ownerLabel(ownerType)}</dd>
+          </>
+        )}
         {owner && (
           <>
             <dt>Owner</dt>
-            <dd>
-              {owner}
-              {doc.owner?.type ? ` (${doc.owner.type})` : ''}
-            </dd>
+            <dd>{owner}</dd>
           </>
         )}
         {(doc.source?.license || doc.license) && (
@@ -364,41 +522,56 @@ function formatSize(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-function Versions({ name, current, versions }: { name: string; current: string; versions?: SearchItem[] }) {
+function Versions({ name, current, versions, timeOf }: { name: string; current: string; versions?: SearchItem[]; timeOf: Map<string, string> }) {
   const [all, setAll] = useState(false);
   const sorted = useMemo(() => (versions ? [...versions].sort((a, b) => compareVersions(b.version, a.version)) : []), [versions]);
-  if (!versions) return null;
+  if (!versions) return <Loading what="versions" />;
   const list = all ? sorted : sorted.slice(0, VERSIONS_SHOWN);
+  const now = Date.now();
   return (
-    <section class="panel" aria-labelledby="versions-heading">
+    <section aria-labelledby="versions-heading">
       <h2 id="versions-heading">Versions ({sorted.length})</h2>
-      <p class="meta">Publication dates are not part of the registry API.</p>
-      <table class="versions">
-        <thead>
-          <tr>
-            <th scope="col">Version</th>
-            <th scope="col">Release</th>
-            <th scope="col">Kibana</th>
-          </tr>
-        </thead>
-        <tbody>
-          {list.map((v) => (
-            <tr key={v.version} class={v.version === current ? 'current' : undefined}>
-              <td>
-                <a href={packageHref(name, v.version)} aria-current={v.version === current ? 'page' : undefined}>
-                  {v.version}
-                </a>
-              </td>
-              <td>
-                <ReleaseBadge version={v.version} release={v.release} />
-              </td>
-              <td>
-                <code>{v.conditions?.kibana?.version ?? 'any'}</code>
-              </td>
+      <div class="table-wrap">
+        <table class="versions">
+          <thead>
+            <tr>
+              <th scope="col">Version</th>
+              <th scope="col">Release</th>
+              <th scope="col">Kibana</th>
+              <th scope="col">Published</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {list.map((v) => {
+              const t = timeOf.get(v.version);
+              return (
+                <tr key={v.version} class={v.version === current ? 'current' : undefined} data-version={v.version}>
+                  <td>
+                    <a href={packageHref(name, v.version)} aria-current={v.version === current ? 'page' : undefined}>
+                      {v.version}
+                    </a>
+                  </td>
+                  <td>
+                    <ReleaseBadge version={v.version} release={v.release} />
+                  </td>
+                  <td>
+                    <code>{v.conditions?.kibana?.version ?? 'any'}</code>
+                  </td>
+                  <td>
+                    {t ? (
+                      <time dateTime={t} title={t}>
+                        {shortDate(t)} <span class="meta">({timeAgo(t, now)})</span>
+                      </time>
+                    ) : (
+                      <span class="meta">unknown</span>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
       {sorted.length > VERSIONS_SHOWN && (
         <button type="button" class="button" onClick={() => setAll(!all)} aria-expanded={all}>
           {all ? 'Show fewer versions' : `Show all ${sorted.length} versions`}

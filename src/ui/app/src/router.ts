@@ -76,3 +76,4 @@ export const galleryHref = (params?: URLSearchParams) => {
 };
 export const packageHref = (name: string, version?: string) =>
   version ? `${BASE}/packages/${name}/${encodeURIComponent(version)}` : `${BASE}/packages/${name}`;
+export const connectHref = () => `${BASE}/connect`;
