@@ -438,6 +438,14 @@ test('package page (issue 17): tabs by keyboard, changelog from changelog.yml, o
   if (reg.documentTimes?.size) assert.deepEqual(rows.map((r) => r.text?.replace(/^\S+ /, '')), ['(1 month ago)', '(1 month ago)', '(2 months ago)']);
   await page.screenshot({ path: path.join(RESULTS, 'ui-package-versions.png') });
   assert.deepEqual(await axe(page), [], 'no accessibility violations: versions tab');
+  // a big package (cisco_ios: field tables in its README): streams and changelog in their own tabs
+  for (const tab of ['streams', 'changelog'] as const) {
+    await page.goto(`${base}/app/packages/cisco_ios?tab=${tab}`);
+    await page.waitForSelector(tab === 'streams' ? '#panel-streams #ds-heading' : '[data-testid=changelog] li');
+    assert.equal(await page.$('.readme'), null, 'the README is not on this tab');
+    await page.screenshot({ path: path.join(RESULTS, `ui-package-cisco_ios-${tab}.png`) });
+    assert.deepEqual(await axe(page), [], `no accessibility violations: cisco_ios ${tab} tab`);
+  }
   // the card of a package with several versions says when its newest one was published
   await page.goto(`${base}/app/?q=awsfargate`);
   assert.equal((await (await page.waitForSelector('.card[data-package=awsfargate] .card-updated')).textContent())?.trim(), 'updated 1 month ago');

@@ -301,3 +301,10 @@ export function linkLabel(link: string): string {
     return link;
   }
 }
+
+/** The registry's base URL for Kibana: where this page was loaded from, minus the UI's own path (`/app/...`). */
+export function registryUrlOf(loc: { origin: string; pathname: string }, uiBase: string): string {
+  const i = loc.pathname.indexOf(uiBase + '/');
+  const prefix = i > 0 ? loc.pathname.slice(0, i) : '';
+  return loc.origin + prefix;
+}

@@ -1,16 +1,10 @@
 // "Connect Kibana" (issue 17 item 5): the kibana.yml settings that point Fleet at THIS registry.
 import { useEffect, useState } from 'preact/hooks';
-import { KEYS_URL, getJson, type SearchItem } from './api.js';
+import { KEYS_URL, getJson, registryUrlOf, type SearchItem } from './api.js';
 import { ErrorBox, Loading, PageHeading } from './common.js';
 import { useAsync } from './hooks.js';
 import { BASE } from './router.js';
 
-/** The registry's base URL: where this page was loaded from, minus the UI's own path. */
-export function registryUrlOf(loc: { origin: string; pathname: string }): string {
-  const i = loc.pathname.indexOf(BASE + '/');
-  const prefix = i > 0 ? loc.pathname.slice(0, i) : '';
-  return loc.origin + prefix;
-}
 
 export const KEY_FILE = '/etc/kibana/package-storage-public-key.asc';
 
@@ -56,7 +50,7 @@ export function ConnectKibana() {
   useEffect(() => {
     document.title = 'Connect Kibana · Package Storage';
   }, []);
-  const url = registryUrlOf(window.location);
+  const url = registryUrlOf(window.location, BASE);
   const keys = useAsync<Keys>('connect:keys', loadKeys);
   const all = useAsync<SearchItem[]>('/search?prerelease=true', (s) => getJson<SearchItem[]>('/search?prerelease=true', s));
   const signed = all.state === 'ok' ? all.value.filter((p) => p.signature_path).length : undefined;

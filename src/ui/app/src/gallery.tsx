@@ -271,7 +271,7 @@ export function Gallery({ loc }: { loc: Loc }) {
                 {pages > 1 ? ` · page ${current} of ${pages}` : ''}
               </p>
               {filtered.length === 0 ? (
-                <p class="empty">No package matches. Try another search or category.</p>
+                <p class="empty">{chips.length > 0 ? 'No package matches these filters. Remove one of them above, or try another search.' : 'No package in this registry yet.'}</p>
               ) : (
                 <ul class="cards">
                   {shown.map((it) => {
