@@ -19,6 +19,8 @@ let storeDir: string;
 let store: ObjectStore;
 let lists = 0;
 let failing = false;
+/** While set, listings wait for it (a slow store). */
+let gate: Promise<void> | undefined;
 /** The real store, counting (and optionally failing) its listings. */
 let counted: ObjectStore;
 
@@ -57,7 +59,7 @@ before(async () => {
         return (...a: Parameters<ObjectStore['list']>) => {
           lists++;
           if (failing) return Promise.reject(new PsError('STORAGE_UNAVAILABLE', 'down'));
-          return t.list(...a);
+          return (gate ?? Promise.resolve()).then(() => t.list(...a));
         };
       }
       return typeof v === 'function' ? (v as (...x: unknown[]) => unknown).bind(t) : v;
@@ -117,6 +119,32 @@ test('hostile load: 2000 concurrent requests, made-up names never list; one list
   await Promise.all(Array.from({ length: 100 }, () => pt.published('alpha')));
   await Promise.all(Array.from({ length: 100 }, () => pt.get()));
   assert.equal(lists, 2, 'one relist for the new revision');
+});
+
+test('a slow store: after the first listing, a new revision is answered at once from the previous snapshot', { timeout: 5000 }, async () => {
+  lists = 0;
+  let now = T0;
+  let cat = catalogOf('00000000000000000005', [['alpha', '1.0.0']]);
+  const pt = new PublishTimes(counted, () => cat, { minRelistMs: 0, now: () => now });
+  assert.equal((await pt.published('alpha'))?.versions[0]?.published, new Date(T0 - 30 * DAY).toISOString());
+  let open!: () => void;
+  gate = new Promise((r) => (open = r));
+  try {
+    cat = catalogOf('00000000000000000006', [['alpha', '1.0.0'], ['alpha', '1.1.0']]);
+    now += 1;
+    const r = await pt.published('alpha'); // would hang here if it waited for the listing
+    assert.deepEqual(r?.versions, [
+      { version: '1.0.0', published: new Date(T0 - 30 * DAY).toISOString() },
+      { version: '1.1.0', published: new Date(T0 - 3 * DAY).toISOString() }, // the old listing saw the document
+    ]);
+    assert.equal(lists, 2, 'the relist runs in the background');
+  } finally {
+    open();
+    gate = undefined;
+  }
+  for (let i = 0; i < 100 && (await pt.get()).cursor !== cat.cursor; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal((await pt.get()).cursor, cat.cursor, 'the new snapshot is in place once the listing completes');
+  assert.equal(lists, 2);
 });
 
 test('a failing store: the error is reported, and not retried by every request', async () => {

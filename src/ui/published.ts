@@ -9,7 +9,8 @@
  * visible. The EPR shapes (/search, /package) are untouched.
  *
  * Cost is bounded whatever the requests: the times come from ONE listing of `v2/packages/` per catalog revision
- * (single-flight, at most one listing per `minRelistMs` even when revisions change faster), kept in memory.
+ * (single-flight, at most one listing per `minRelistMs` even when revisions change faster, failed ones included),
+ * kept in memory; after the first, listings run in the background while the previous snapshot answers.
  * A request never touches the store for a name: names are checked against the in-memory catalog, so a flood of
  * made-up names costs a map lookup each. Keys in the listing that are not in the catalog (leftovers, hostile
  * files, unindexed documents) are ignored.
@@ -81,27 +82,40 @@ export class PublishTimes {
     this.now = o.now ?? Date.now;
   }
 
-  /** The times for the current catalog (or the last snapshot, while a relist is not yet allowed). */
+  /**
+   * The times for the current catalog. After a new revision the previous snapshot is answered at once while one
+   * listing runs in the background (stale-while-revalidate): requests wait for the store only on the very first
+   * call. Versions the snapshot does not know yet read as `published: null` until the listing completes.
+   */
   async get(): Promise<TimesSnapshot> {
     const cat = this.getCatalog();
     const s = this.snap;
     if (s && (cat === undefined || s.cursor === cat.cursor)) return s;
-    if (this.inflight) return this.inflight;
-    // At most one listing per minRelistMs, failed ones included (a failing store is not hammered by requests).
-    if (this.now() - this.lastAttempt < this.minRelistMs) {
-      if (s) return s;
-      if (this.lastError) throw this.lastError;
+    if (s) {
+      this.start()?.catch(() => {}); // the failure is kept in lastError; the stale snapshot still answers
+      return s;
     }
+    const p = this.start();
+    if (p) return p;
+    throw this.lastError ?? new Error('publish times are not available yet');
+  }
+
+  /** Start a listing unless one is running or the last one began less than minRelistMs ago (failed ones too). */
+  private start(): Promise<TimesSnapshot> | undefined {
+    if (this.inflight) return this.inflight;
+    if (this.now() - this.lastAttempt < this.minRelistMs) return undefined;
     this.lastAttempt = this.now();
-    const p = this.take().then(
-      (r) => ((this.lastError = undefined), r),
-      (e: unknown) => {
-        this.lastError = e;
-        throw e;
-      },
-    ).finally(() => {
-      if (this.inflight === p) this.inflight = undefined;
-    });
+    const p = this.take()
+      .then(
+        (r) => ((this.lastError = undefined), r),
+        (e: unknown) => {
+          this.lastError = e;
+          throw e;
+        },
+      )
+      .finally(() => {
+        if (this.inflight === p) this.inflight = undefined;
+      });
     this.inflight = p;
     return p;
   }
