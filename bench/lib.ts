@@ -151,7 +151,7 @@ export async function startRegistry(storage: string, port: number, extra: string
     await waitHttp(`http://127.0.0.1:${port}/search`, 120_000);
   } catch (e) {
     proc.kill('SIGKILL');
-    throw new Error(`registry did not start: ${String(e)}\n${stderr}`);
+    throw new Error(`registry did not start: ${String(e)}\n${stderr}`, { cause: e });
   }
   const startMs = Date.now() - t0;
   return {

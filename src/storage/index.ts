@@ -1,5 +1,6 @@
 /**
- * Open an object store from a URL: a plain path or `file://` URL → `fs` backend; `s3://bucket/prefix` → `s3`.
+ * Open an object store from a URL: a plain path or `file://` URL → `fs` backend; `s3://bucket/prefix` → `s3`;
+ * `memory:` or `memory:<name>` → a new, empty in-memory store (one process only; gone when it exits).
  */
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -11,6 +12,10 @@ export type { ObjectStore, ObjectInfo, GetResult, ListResult, Body, ByteRange, P
 export { validateKey } from './keys.js';
 
 export async function openStore(url: string, config?: Partial<Config>): Promise<ObjectStore> {
+  if (url.startsWith('memory:')) {
+    const { MemoryStore } = await import('./memory.js');
+    return new MemoryStore({ name: url.slice('memory:'.length) || 'default' });
+  }
   if (url.startsWith('s3://')) {
     const { S3Store } = await import('./s3.js');
     return S3Store.fromUrl(url, config ?? {});
