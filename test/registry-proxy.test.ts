@@ -8,6 +8,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cp, mkdir, mkdtemp, readFile, readdir, rm, truncate, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { openStore } from '../src/storage/index.js';
@@ -210,4 +212,23 @@ test('after a crash: temp leftovers are removed and a damaged cached artifact is
   assert.ok(!(await readdir(path.join(cacheDir, 'artifacts'))).includes('mattermost-1.4.2'));
   // answers kept before the crash still serve
   assert.equal((await get(`${local.url}/search?all=true`)).status, 200);
+});
+
+test('a slow upstream: the configured timeout ends the wait, and the local part answers (marked)', { skip: corpusMissing }, async () => {
+  const silent = http.createServer(() => undefined);
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+  const reg = await serveStore(localDir, { proxy: { upstream: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, cacheDir: path.join(work, 'slow-cache'), keyring: key.keyring, http: { timeoutMs: 300, retries: 1, backoffMs: 10 } } });
+  try {
+    const t0 = Date.now();
+    const r = await get(`${reg.url}/search`);
+    assert.equal(r.status, 200);
+    assert.ok(Date.now() - t0 < 3000, `took ${Date.now() - t0} ms`);
+    assert.deepEqual(ids(JSON.parse(r.body.toString()) as Item[]), ['keycloak-1.5.1', 'snort-1.1.0', 'udp-1.2.0']);
+    assert.match(r.headers.get('warning') ?? '', /^199 - ".*: UPSTREAM_TIMEOUT"$/);
+    assert.equal((await get(`${reg.url}/package/mattermost/1.4.2/`)).status, 504);
+  } finally {
+    await reg.close();
+    silent.closeAllConnections();
+    silent.close();
+  }
 });

@@ -202,7 +202,7 @@ export function register(program: Command): void {
         const first = await reg.watcher.start();
         log.info({ storage: store.description, cursor: first.cursor, versions: first.count }, 'catalog loaded');
         const address = await reg.app.listen({ host: cfg.host, port: cfg.port });
-        process.stdout.write(`package-storage registry listening on ${address} (storage ${store.description}, ${first.count} package versions)\n`);
+        process.stdout.write(`package-storage registry listening on ${address} (storage ${store.description}, ${first.count} package versions${proxy ? `; proxy to ${proxy.upstream}, cache ${proxy.cacheDir}` : ''})\n`);
         await new Promise<void>((resolve) => {
           const stop = () => {
             process.off('SIGINT', stop);

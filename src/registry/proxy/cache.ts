@@ -42,13 +42,24 @@ async function writeSynced(file: string, data: string | Buffer): Promise<void> {
   }
 }
 
-export class ProxyCache {
-  private constructor(readonly dir: string) {}
+/** Default bound on kept answers: request strings are client input, so their number must not be unbounded. */
+export const DEFAULT_MAX_ANSWERS = 20_000;
 
-  static async open(dir: string): Promise<ProxyCache> {
-    const c = new ProxyCache(path.resolve(dir));
+export class ProxyCache {
+  private answers = 0;
+  private warnedFull = false;
+
+  private constructor(
+    readonly dir: string,
+    readonly maxAnswers: number,
+    private readonly onFull?: () => void,
+  ) {}
+
+  static async open(dir: string, opts: { maxAnswers?: number; onFull?: () => void } = {}): Promise<ProxyCache> {
+    const c = new ProxyCache(path.resolve(dir), opts.maxAnswers ?? DEFAULT_MAX_ANSWERS, opts.onFull);
     await fsp.rm(path.join(c.dir, 'tmp'), { recursive: true, force: true });
     for (const d of ['answers', 'artifacts', 'tmp']) await fsp.mkdir(path.join(c.dir, d), { recursive: true });
+    c.answers = (await fsp.readdir(path.join(c.dir, 'answers'))).length;
     return c;
   }
 
@@ -79,10 +90,20 @@ export class ProxyCache {
     }
   }
 
-  async putAnswer(key: string, a: Omit<CachedAnswer, 'storedAt'>): Promise<void> {
+  /** Keep an answer (replacing the one of the same request). False when the cache is full of other requests. */
+  async putAnswer(key: string, a: Omit<CachedAnswer, 'storedAt'>): Promise<boolean> {
+    const file = this.answerFile(key);
+    const isNew = !(await fsp.stat(file).then(() => true, () => false));
+    if (isNew && this.answers >= this.maxAnswers) {
+      if (!this.warnedFull) this.onFull?.();
+      this.warnedFull = true;
+      return false;
+    }
     const tmp = path.join(this.dir, 'tmp', `a-${randomBytes(8).toString('hex')}`);
     await writeSynced(tmp, JSON.stringify({ key, url: a.url, status: a.status, contentType: a.contentType, body: a.body.toString('base64'), storedAt: new Date().toISOString() }));
-    await fsp.rename(tmp, this.answerFile(key));
+    await fsp.rename(tmp, file);
+    if (isNew) this.answers++;
+    return true;
   }
 
   private artifactDir(name: string, version: string): string {

@@ -36,6 +36,8 @@ export interface ProxyOptions {
   http?: Partial<Pick<UpstreamHttpOptions, 'timeoutMs' | 'retries' | 'backoffMs' | 'maxBackoffMs'>>;
   /** Keys the upstream's signatures must verify against before an artifact is cached. */
   keyring?: Keyring;
+  /** Most upstream answers kept (distinct requests; default 20000). Past it, new requests are not kept. */
+  maxCachedAnswers?: number;
   /** Largest upstream zip accepted (bytes; default 250 MiB). */
   maxZipBytes?: number;
   logger?: Logger;
@@ -71,7 +73,9 @@ export class RegistryProxy {
   static async open(opts: ProxyOptions): Promise<RegistryProxy> {
     const u = new URL(opts.upstream);
     if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new PsError('CONFIG_INVALID', `proxy upstream must be http(s), got '${opts.upstream}'`);
-    const p = new RegistryProxy(opts, await ProxyCache.open(opts.cacheDir));
+    const log = opts.logger ?? silentLogger;
+    const cache = await ProxyCache.open(opts.cacheDir, { maxAnswers: opts.maxCachedAnswers, onFull: () => log.warn({ dir: opts.cacheDir }, 'proxy: answer cache is full; new requests are not kept') });
+    const p = new RegistryProxy(opts, cache);
     if (!opts.keyring) p.log.warn('proxy: no trusted keys: upstream artifacts are not verified and therefore never cached');
     return p;
   }

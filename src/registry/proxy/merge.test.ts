@@ -36,3 +36,10 @@ test('categories: counts summed, local title and parent kept, sorted by id', () 
     { id: 'web', title: 'Web Server', count: 5, parent_id: 'observability', parent_title: 'Observability' },
   ]);
 });
+
+test('search: an upstream item cannot point its download, path or signature elsewhere', () => {
+  const up = [it('a', '1.0.0', { download: 'http://evil.example/x.zip', path: '/../../x', signature_path: 'https://evil.example/s', title: 't' })];
+  assert.deepEqual(JSON.parse(mergeSearch('[]', up, parseGoQuery(''))), [
+    { name: 'a', version: '1.0.0', download: '/epr/a/a-1.0.0.zip', path: '/package/a/1.0.0', signature_path: '/epr/a/a-1.0.0.zip.sig', title: 't' },
+  ]);
+});

@@ -34,13 +34,15 @@ export function mergeSearch(localBody: Buffer | string, upstream: unknown, q: Qu
   const all = boolParam(q, 'all');
   const legacy = boolParam(q, 'experimental');
   const byKey = new Map<string, { it: Item; v: Version }>();
-  for (const it of [...local, ...(Array.isArray(upstream) ? upstream : [])]) {
-    if (!isObject(it)) continue;
+  const add = (it: unknown, fromUpstream: boolean) => {
+    if (!isObject(it)) return;
     const v = packageVersion(it);
-    if (!v) continue;
+    if (!v) return;
     const key = `${it.name as string}-${it.version as string}`;
-    if (!byKey.has(key)) byKey.set(key, { it, v });
-  }
+    if (!byKey.has(key)) byKey.set(key, { it: fromUpstream ? canonicalPaths(it) : it, v });
+  };
+  for (const it of local) add(it, false);
+  for (const it of Array.isArray(upstream) ? upstream : []) add(it, true);
   let items = [...byKey.values()];
   if (!all) {
     const best = new Map<string, { it: Item; v: Version }>();
@@ -58,6 +60,23 @@ export function mergeSearch(localBody: Buffer | string, upstream: unknown, q: Qu
     return compareVersions(a.v, b.v);
   });
   return goJson(items.map((x) => x.it));
+}
+
+/**
+ * An upstream item's `download`, `path` and `signature_path` are set to the paths of this API (Kibana fetches
+ * them from us; an upstream cannot point them elsewhere). Key order is kept.
+ */
+function canonicalPaths(it: Item): Item {
+  const n = it.name as string;
+  const v = it.version as string;
+  const out: Item = {};
+  for (const [k, val] of Object.entries(it)) {
+    if (k === 'download') out[k] = `/epr/${n}/${n}-${v}.zip`;
+    else if (k === 'path') out[k] = `/package/${n}/${v}`;
+    else if (k === 'signature_path') out[k] = `/epr/${n}/${n}-${v}.zip.sig`;
+    else out[k] = val;
+  }
+  return out;
 }
 
 function newer(a: Version, b: Version, legacy: boolean): boolean {
