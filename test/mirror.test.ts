@@ -8,6 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -222,4 +223,38 @@ test('a mirror killed in the middle resumes: the rerun mirrors only the rest', {
     assert.equal(await readText(st, KEYS.sig(name, version)), await readText(up.store, KEYS.sig(name, version)));
   }
   await st.close?.();
+});
+
+test('an upstream answering another (validly signed) package under a version\'s URL is refused, nothing written', { skip: corpusMissing, timeout: 120_000 }, async () => {
+  // keycloak-1.4.2's path serves keycloak-1.5.0's zip and signature: the signature verifies, the content is not 1.4.2
+  for (const [from, to] of [[KEYS.zip('keycloak', '1.5.0'), KEYS.zip('keycloak', '1.4.2')], [KEYS.sig('keycloak', '1.5.0'), KEYS.sig('keycloak', '1.4.2')]] as const) {
+    const chunks: Buffer[] = [];
+    for await (const c of (await up.store.get(from)).body) chunks.push(Buffer.from(c as Buffer));
+    await up.store.put(to, Buffer.concat(chunks));
+  }
+  const dir = path.join(work, 'swapped');
+  const cfgFile = path.join(work, 'swapped.yml');
+  await writeFile(cfgFile, `address: ${up.url}\npackages:\n  - name: keycloak\n    version: 1.4.2\n`);
+  const r = await runCli(['mirror', cfgFile, '--storage', dir, '--trusted-keys', key.publicFile]);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /^refused keycloak-1\.4\.2: PACKAGE_NAME_MISMATCH .*expected keycloak-1\.4\.2, the zip holds keycloak-1\.5\.0/m);
+  const store = await openStore(dir);
+  assert.deepEqual((await allKeys(store)).filter((k) => k.startsWith('artifacts/') || k.startsWith('v2/packages/')), []);
+  await store.close?.();
+});
+
+test('on a terminal: a progress bar (count, bytes, rate, ETA), then the summary', { skip: corpusMissing || (!existsSync('/usr/bin/script') && 'util-linux script(1) is needed to give the command a terminal'), timeout: 120_000 }, async () => {
+  const cfgFile = path.join(work, 'tty.yml');
+  await writeFile(cfgFile, `address: ${up.url}\nqueries:\n  - package: mattermost\n    all: true\n`);
+  const cmd = [process.execPath, '--import', 'tsx', path.join(REPO, 'src/cli/main.ts'), 'mirror', cfgFile, '--storage', path.join(work, 'tty-store'), '--trusted-keys', key.publicFile].map((a) => `'${a}'`).join(' ');
+  const r = await new Promise<string>((resolve, reject) => {
+    const p = spawn('/usr/bin/script', ['-qfec', cmd, '/dev/null'], { cwd: REPO, env: { ...process.env, PACKAGE_STORAGE_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.on('error', reject);
+    p.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}:\n${out}`))));
+  });
+  assert.match(r, /mirror \[[█░]+\] 3\/3 \| \d+(\.\d)? KiB \| [\d.]+ (B|KiB|MiB)\/s \| ETA \d+s \| mattermost-\d+\.\d+\.\d+/);
+  assert.doesNotMatch(r, /^mirror: \d+\/\d+ \(/m, 'no plain progress lines on a terminal');
+  assert.match(r, /mirror: 3 selected, 3 mirrored, 0 already there, 0 refused/);
 });

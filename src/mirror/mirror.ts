@@ -163,7 +163,6 @@ export async function mirror(cfg: DistributionConfig, opts: MirrorOptions): Prom
     opts.onBytes?.(n);
   };
   let done = 0;
-  let published = 0;
   try {
     await mapLimit(selection.packages, concurrency, async (p) => {
       const id = `${p.name}-${p.version}`;
@@ -193,7 +192,6 @@ export async function mirror(cfg: DistributionConfig, opts: MirrorOptions): Prom
   res.already.sort();
   res.refused.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   res.ms = Math.round(performance.now() - t0);
-  log.debug({ published }, 'mirror: done');
   return res;
 
   /** True if anything was written. */
@@ -232,7 +230,6 @@ export async function mirror(cfg: DistributionConfig, opts: MirrorOptions): Prom
           zipLimits: opts.zipLimits,
           signal: opts.signal,
         });
-        published++;
       } else {
         // no publish pipeline to check it: at least the zip must be the version it claims to be
         const src = await openZip(tmp, opts.zipLimits);

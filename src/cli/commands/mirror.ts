@@ -105,7 +105,8 @@ export function register(program: Command): void {
             },
             onBytes: (n) => {
               bytes += n;
-              bar?.update(done, { bytes: formatBytes(bytes), speed: formatBytes(Math.round(bytes / Math.max((Date.now() - t0) / 1000, 0.001))) });
+              // before the first version is done the bar has no rate to estimate an ETA from
+              if (done > 0) bar?.update(done, { bytes: formatBytes(bytes), speed: formatBytes(Math.round(bytes / Math.max((Date.now() - t0) / 1000, 0.001))) });
             },
             onProgress: (p) => {
               done = p.done;
