@@ -41,6 +41,18 @@ export interface Config {
   maxZipBytes: number;
   maxZipEntryBytes: number;
   maxZipRatio: number;
+
+  // ---- upstream registry: `mirror` and `serve --proxy-to` ----
+  /** Proxy: the upstream registry that `serve` pulls through from (e.g. https://epr.elastic.co); unset = no proxy. */
+  proxyTo?: string;
+  /** Proxy: folder of the pull-through cache (upstream answers and verified artifacts), never inside the store. Default `<storage>-proxy-cache` beside a local store, else `<tmp>/package-storage-proxy-cache`. */
+  proxyCacheDir?: string;
+  /** Upstream: idle timeout per request attempt (no answer or no new bytes for this long), in milliseconds. */
+  upstreamTimeoutMs: number;
+  /** Upstream: retries after a failed attempt (network error, timeout, 5xx, 429), with exponential backoff. */
+  upstreamRetries: number;
+  /** Upstream: first backoff between retries, in milliseconds (doubles per retry, with jitter, up to 10 s). */
+  upstreamBackoffMs: number;
 }
 
 type Kind = 'string' | 'int' | 'bool' | 'list';
@@ -68,6 +80,11 @@ export const FIELDS: FieldDef[] = [
   { key: 'maxZipBytes', env: 'PACKAGE_STORAGE_MAX_ZIP_BYTES', kind: 'int', default: 250 * MB },
   { key: 'maxZipEntryBytes', env: 'PACKAGE_STORAGE_MAX_ZIP_ENTRY_BYTES', kind: 'int', default: 150 * MB },
   { key: 'maxZipRatio', env: 'PACKAGE_STORAGE_MAX_ZIP_RATIO', kind: 'int', default: 200 },
+  { key: 'proxyTo', env: 'PACKAGE_STORAGE_PROXY_TO', kind: 'string' },
+  { key: 'proxyCacheDir', env: 'PACKAGE_STORAGE_PROXY_CACHE_DIR', kind: 'string' },
+  { key: 'upstreamTimeoutMs', env: 'PACKAGE_STORAGE_UPSTREAM_TIMEOUT_MS', kind: 'int', default: 10_000 },
+  { key: 'upstreamRetries', env: 'PACKAGE_STORAGE_UPSTREAM_RETRIES', kind: 'int', default: 3 },
+  { key: 'upstreamBackoffMs', env: 'PACKAGE_STORAGE_UPSTREAM_BACKOFF_MS', kind: 'int', default: 250 },
 ];
 
 function parse(kind: Kind, raw: unknown, source: string): unknown {
@@ -114,6 +131,17 @@ export function loadConfig(flags: Partial<Record<keyof Config, unknown>> = {}, e
   }
   const c = out as unknown as Config;
   if (c.port < 0 || c.port > 65535) throw new PsError('CONFIG_INVALID', `port must be 0..65535, got ${c.port}`);
+  if (c.upstreamTimeoutMs < 1) throw new PsError('CONFIG_INVALID', `upstream timeout must be at least 1 ms, got ${c.upstreamTimeoutMs}`);
+  if (c.upstreamRetries < 0 || c.upstreamBackoffMs < 0) throw new PsError('CONFIG_INVALID', 'upstream retries and backoff must not be negative');
+  if (c.proxyTo !== undefined) {
+    let u: URL | undefined;
+    try {
+      u = new URL(c.proxyTo);
+    } catch {
+      u = undefined;
+    }
+    if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:')) throw new PsError('CONFIG_INVALID', `proxy upstream must be an http(s) URL, got '${c.proxyTo}'`);
+  }
   if (c.pollIntervalMs < 50) throw new PsError('CONFIG_INVALID', `poll interval must be at least 50 ms, got ${c.pollIntervalMs}`);
   return c;
 }

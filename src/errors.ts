@@ -66,6 +66,12 @@ export const ERROR_CATALOG = {
   FORBIDDEN: { status: 403, message: 'token is not allowed to publish' },
   PUBLISH_DISABLED: { status: 403, message: 'publishing over HTTP is disabled (no publish token configured)' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'request body too large' },
+
+  // upstream registry (mirror, proxy)
+  UPSTREAM_UNAVAILABLE: { status: 502, message: 'upstream registry unreachable or failing' },
+  UPSTREAM_TIMEOUT: { status: 504, message: 'upstream registry did not answer in time' },
+  UPSTREAM_NOT_FOUND: { status: 404, message: 'upstream registry has no such object' },
+  UPSTREAM_BAD_ANSWER: { status: 502, message: 'upstream registry answer is not what the API promises' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

@@ -16,6 +16,7 @@ import * as verify from './commands/verify.js';
 import * as keys from './commands/keys.js';
 import * as migrate from './commands/migrate.js';
 import * as gc from './commands/gc.js';
+import * as mirror from './commands/mirror.js';
 
 const require = createRequire(import.meta.url);
 const pkg = require('../../package.json') as { version: string };
@@ -31,7 +32,7 @@ export function buildProgram(): Command {
     .version(pkg.version)
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', `\nEnvironment (flags win over environment, environment over defaults):\n${describeEnvironment()}\n`);
-  for (const m of [serve, publish, index, build, validate, sign, verify, keys, migrate, gc]) m.register(program);
+  for (const m of [serve, publish, index, build, validate, sign, verify, keys, migrate, gc, mirror]) m.register(program);
   return program;
 }
 

@@ -46,6 +46,8 @@ export interface PublishOptions {
   logger?: Logger;
   zipLimits?: Partial<ZipLimits>;
   signal?: AbortSignal;
+  /** Refuse (PACKAGE_NAME_MISMATCH, before any write) a zip that is not this name and version (`mirror`). */
+  expect?: { name: string; version: string };
 }
 
 export type PublishStatus = 'published' | 'already-published';
@@ -105,6 +107,9 @@ export async function publishZipFile(store: ObjectStore, zipFile: string, signat
   try {
     await drainEntries(src);
     ({ name, version } = await checkPackageIdentity(src));
+    if (opts.expect && (opts.expect.name !== name || opts.expect.version !== version)) {
+      throw new PsError('PACKAGE_NAME_MISMATCH', `expected ${opts.expect.name}-${opts.expect.version}, the zip holds ${name}-${version}`);
+    }
 
     // 2. validate
     const v = await validatePackage(src, { legacy: opts.legacy === true });

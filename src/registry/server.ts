@@ -25,6 +25,7 @@ import { categories, lookup, packageIndex, parseGoQuery, search, TEXT_TYPE, type
 import { CatalogWatcher, type RefreshOutcome } from './watcher.js';
 import type { Catalog } from './catalog.js';
 import { ZipFiles } from './zipfiles.js';
+import { RegistryProxy, type ProxyOptions } from './proxy/index.js';
 
 export interface CacheTimes {
   /** `/`, `/index.json`, `/package/{n}/{v}/` (seconds). */
@@ -62,6 +63,8 @@ export interface RegistryOptions {
   ui?: boolean;
   /** Request logs (default: the logger at info level). */
   requestLogs?: boolean;
+  /** Pull-through proxy: versions the store does not have come from this upstream registry (proxy/index.ts). */
+  proxy?: ProxyOptions;
 }
 
 export interface Registry {
@@ -126,6 +129,7 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
   const zipFiles = new ZipFiles(store);
   const tokens = new Set((opts.publishTokens ?? []).filter((t) => t.length > 0));
   const maxUpload = opts.maxUploadBytes ?? 250 * 1024 * 1024;
+  const proxy = opts.proxy ? await RegistryProxy.open({ logger: log, ...opts.proxy }) : undefined;
 
   /**
    * Fast path for the hot read routes (`/search`, `/categories`, `/package/{n}/{v}/`) when the answer is a 200
@@ -141,7 +145,7 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
   });
   const fastMetrics = { search: bindMetrics('search'), categories: bindMetrics('categories'), package: bindMetrics('package') };
   const fastRead = (req: http.IncomingMessage, res: http.ServerResponse): boolean => {
-    if (req.method !== 'GET') return false;
+    if (req.method !== 'GET' || proxy) return false;
     const t0 = process.hrtime.bigint();
     const raw = req.url ?? '/';
     const qi = raw.indexOf('?');
@@ -335,10 +339,14 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
         case 'favicon':
           cache(reply, times.catchAll);
           return reply.header('Content-Type', 'image/x-icon').send(FAVICON);
-        case 'search':
-          return sendResult(reply, search(catalog, parseGoQuery(rawQuery), opts.query), times.search);
-        case 'categories':
-          return sendResult(reply, categories(catalog, parseGoQuery(rawQuery), opts.query), times.categories);
+        case 'search': {
+          const r = search(catalog, parseGoQuery(rawQuery), opts.query);
+          return sendResult(reply, proxy ? await proxy.search(r, rawQuery, reply) : r, times.search);
+        }
+        case 'categories': {
+          const r = categories(catalog, parseGoQuery(rawQuery), opts.query);
+          return sendResult(reply, proxy ? await proxy.categories(r, rawQuery, reply) : r, times.categories);
+        }
       }
     }
     let mm: RegExpExecArray | null;
@@ -349,6 +357,7 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
       cors();
       const e = lookup(catalog, name, version);
       if (e === undefined) return sendError(reply, 400, 'invalid package version');
+      if (e === null && proxy) return proxy.serveArtifact(req, reply, name, version, sig !== undefined);
       if (e === null) return sendError(reply, 404, sig ? 'signature file not found' : 'artifact not found');
       const key = sig ? KEYS.sig(name, version) : KEYS.zip(name, version);
       if (opts.publicUrl) {
@@ -364,7 +373,8 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
       if (!mm[3]) return strictSlash(p + '/');
       req.routeLabel = 'package';
       cors();
-      return sendResult(reply, packageIndex(catalog, mm[1]!, mm[2]!), times.index);
+      const r = packageIndex(catalog, mm[1]!, mm[2]!);
+      return sendResult(reply, proxy && r.status === 404 ? await proxy.packageIndex(mm[1]!, mm[2]!, reply) : r, times.index);
     }
     if ((mm = /^\/package\/([a-z0-9_]+)\/([^/]+)\/(.*)$/.exec(p))) {
       if (p.endsWith('/')) return strictSlash(p.slice(0, -1));
@@ -373,6 +383,7 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
       cors();
       const e = lookup(catalog, name, version);
       if (e === undefined) return sendError(reply, 400, 'invalid package version');
+      if (e === null && proxy && isSafeRelPath(file)) return proxy.serveStatic(req, reply, name, version, file);
       if (e === null) return sendError(reply, 404, 'package revision not found');
       cache(reply, times.catchAll);
       if (!isSafeRelPath(file)) return sendError(reply, 404, 'resource not found', true);

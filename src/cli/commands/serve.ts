@@ -25,6 +25,10 @@ interface ServeFlags {
   seedSamples?: boolean;
   keysDir?: string;
   allowUnknownQueryParameters?: boolean;
+  proxyTo?: string;
+  proxyCacheDir?: string;
+  upstreamTimeout?: number;
+  upstreamRetries?: number;
 }
 
 const require = createRequire(import.meta.url);
@@ -137,6 +141,10 @@ export function register(program: Command): void {
     .option('--seed-samples', 'on first run with an empty store, build, sign and publish the packages in samples/')
     .option('--keys-dir <dir>', 'where --seed-samples keeps its generated key (default: <storage>-keys beside a local store)')
     .option('--allow-unknown-query-parameters', 'ignore unknown query parameters instead of answering 400 (EPR flag of the same name)')
+    .option('--proxy-to <url>', 'pull-through proxy: versions the store does not have come from this upstream registry (env PACKAGE_STORAGE_PROXY_TO)')
+    .option('--proxy-cache-dir <dir>', 'proxy cache folder (default <storage>-proxy-cache; env PACKAGE_STORAGE_PROXY_CACHE_DIR)')
+    .option('--upstream-timeout <ms>', 'proxy: idle timeout per upstream request attempt (default 10000)', intArg('--upstream-timeout'))
+    .option('--upstream-retries <n>', 'proxy: retries per upstream request (default 3)', intArg('--upstream-retries'))
     .addHelpText(
       'after',
       '\nExamples:\n' +
@@ -148,7 +156,7 @@ export function register(program: Command): void {
     )
     .action(
       action(async (flags: ServeFlags) => {
-        const cfg = loadConfig({ storage: flags.storage, host: flags.host, port: flags.port, pollIntervalMs: flags.pollInterval, trustedKeys: flags.trustedKeys, publicUrl: flags.publicUrl, publishTokenFile: flags.publishTokenFile, allowUnknownQueryParameters: flags.allowUnknownQueryParameters });
+        const cfg = loadConfig({ storage: flags.storage, host: flags.host, port: flags.port, pollIntervalMs: flags.pollInterval, trustedKeys: flags.trustedKeys, publicUrl: flags.publicUrl, publishTokenFile: flags.publishTokenFile, allowUnknownQueryParameters: flags.allowUnknownQueryParameters, proxyTo: flags.proxyTo, proxyCacheDir: flags.proxyCacheDir, upstreamTimeoutMs: flags.upstreamTimeout, upstreamRetries: flags.upstreamRetries });
         const log = createLogger({ level: cfg.logLevel, name: 'registry' });
         const store = await openStore(cfg.storage, cfg);
         let trustedKeys = cfg.trustedKeys;
@@ -175,6 +183,8 @@ export function register(program: Command): void {
               zipLimits: { maxEntries: cfg.maxZipEntries, maxTotalBytes: cfg.maxZipBytes, maxEntryBytes: cfg.maxZipEntryBytes, maxRatio: cfg.maxZipRatio },
             });
         }
+        const { proxyOptionsFromConfig } = await import('../../registry/proxy/config.js');
+        const proxy = await proxyOptionsFromConfig(cfg, trustedKeys, log);
         const { createRegistry } = await import('../../registry/server.js');
         const reg = await createRegistry({
           store,
@@ -187,11 +197,12 @@ export function register(program: Command): void {
           publicUrl: cfg.publicUrl,
           maxUploadBytes: cfg.maxZipBytes,
           query: { allowUnknownQueryParameters: cfg.allowUnknownQueryParameters },
+          proxy,
         });
         const first = await reg.watcher.start();
         log.info({ storage: store.description, cursor: first.cursor, versions: first.count }, 'catalog loaded');
         const address = await reg.app.listen({ host: cfg.host, port: cfg.port });
-        process.stdout.write(`package-storage registry listening on ${address} (storage ${store.description}, ${first.count} package versions)\n`);
+        process.stdout.write(`package-storage registry listening on ${address} (storage ${store.description}, ${first.count} package versions${proxy ? `; proxy to ${proxy.upstream}, cache ${proxy.cacheDir}` : ''})\n`);
         await new Promise<void>((resolve) => {
           const stop = () => {
             process.off('SIGINT', stop);
