@@ -1,0 +1,13 @@
+import type { FolderSpecFile } from '../../../../../engine/types.js';
+
+const file: FolderSpecFile = {
+  spec: {
+    additionalContents: false,
+    contents: [
+      { type: 'file', name: 'README.md', contentMediaType: 'text/markdown', required: true },
+      { type: 'file', contentMediaType: 'text/markdown', pattern: '^.+\\.md', required: false },
+    ],
+  },
+};
+
+export default file;

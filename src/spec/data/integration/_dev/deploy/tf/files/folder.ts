@@ -1,0 +1,17 @@
+import type { FolderSpecFile } from '../../../../../../engine/types.js';
+
+const file: FolderSpecFile = {
+  spec: {
+    additionalContents: false,
+    contents: [
+      { type: 'file', contentMediaType: 'text/plain', pattern: '^.*\\.(log|conf)$', required: false },
+      { type: 'file', contentMediaType: 'application/x-yaml', pattern: '^.*\\.(yml|yaml)$', required: false },
+      { type: 'file', contentMediaType: 'application/json', pattern: '^.*\\.json$', required: false },
+      { type: 'file', pattern: '^.*\\.parquet$', required: false },
+      { type: 'file', contentMediaType: 'text/csv', pattern: '^.*\\.csv$', required: false },
+      { type: 'file', pattern: '^.*\\.gz$', required: false },
+    ],
+  },
+};
+
+export default file;

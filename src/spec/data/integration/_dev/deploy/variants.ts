@@ -1,0 +1,15 @@
+import type { SchemaFile } from '../../../../engine/types.js';
+
+const file: SchemaFile = {
+  spec: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      variants: { type: 'object' },
+      default: { type: 'string' },
+    },
+    required: ['variants', 'default'],
+  },
+};
+
+export default file;

@@ -1,0 +1,16 @@
+import type { FolderSpecFile } from '../../../../../engine/types.js';
+
+const file: FolderSpecFile = {
+  spec: {
+    additionalContents: false,
+    contents: [
+      { type: 'folder', name: 'pipeline', required: false, $ref: './pipeline/folder' },
+      { type: 'folder', name: 'static', required: false, $ref: './static/folder' },
+      { type: 'folder', name: 'system', required: false, $ref: './system/folder' },
+      { type: 'folder', name: 'policy', required: false, $ref: './policy/folder' },
+      { type: 'folder', name: 'scripts', required: false, $ref: './scripts/folder' },
+    ],
+  },
+};
+
+export default file;

@@ -1,0 +1,25 @@
+import type { SchemaFile } from '../../../../../../engine/types.js';
+
+const file: SchemaFile = {
+  spec: {
+    type: 'object',
+    additionalProperties: false,
+    definitions: {
+      optionalTestResult: {
+        anyOf: [
+          { type: 'object' },
+          { type: 'null' },
+        ],
+      },
+    },
+    properties: {
+      expected: {
+        type: 'array',
+        items: { $ref: '#/definitions/optionalTestResult' },
+      },
+    },
+    required: ['expected'],
+  },
+};
+
+export default file;

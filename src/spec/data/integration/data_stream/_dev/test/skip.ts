@@ -1,0 +1,21 @@
+import type { SchemaFile } from '../../../../../engine/types.js';
+
+const file: SchemaFile = {
+  spec: {
+    type: 'object',
+    additionalProperties: false,
+    definitions: {
+      skip: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          reason: { type: 'string' },
+          link: { type: 'string' },
+        },
+        required: ['reason', 'link'],
+      },
+    },
+  },
+};
+
+export default file;

@@ -1,0 +1,18 @@
+import type { FolderSpecFile } from '../../../../../../engine/types.js';
+
+const file: FolderSpecFile = {
+  spec: {
+    additionalContents: false,
+    contents: [
+      {
+        type: 'file',
+        pattern: '^test-[a-z0-9_.-]+-config\\.yml$',
+        contentMediaType: 'application/x-yaml',
+        required: false,
+        $ref: './config',
+      },
+    ],
+  },
+};
+
+export default file;

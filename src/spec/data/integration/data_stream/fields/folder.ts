@@ -1,0 +1,19 @@
+import type { FolderSpecFile } from '../../../../engine/types.js';
+
+const file: FolderSpecFile = {
+  spec: {
+    additionalContents: false,
+    contents: [
+      {
+        type: 'file',
+        pattern: '^[a-z0-9][a-z0-9_-]+[a-z0-9]\\.yml$',
+        required: true,
+        contentMediaType: 'application/x-yaml',
+        allowLink: true,
+        $ref: './fields',
+      },
+    ],
+  },
+};
+
+export default file;

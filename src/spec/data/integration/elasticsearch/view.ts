@@ -1,0 +1,15 @@
+import type { SchemaFile } from '../../../engine/types.js';
+
+const file: SchemaFile = {
+  spec: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      name: { type: 'string', pattern: '^[a-zA-Z0-9_\\-]+$' },
+      query: { type: 'string' },
+    },
+    required: ['name', 'query'],
+  },
+};
+
+export default file;
