@@ -1,15 +1,16 @@
 /** FieldsLimits: at most the root spec's `fieldsPerDataStreamLimit` (2048) leaf fields per data stream, input package or transform. */
 import type { Rule } from './types.js';
+import { rootSpec } from '../engine/folders.js';
 import { allFields } from './util.js';
 
-/** The spec's limit (integration and input root spec.yml `fieldsPerDataStreamLimit`). */
+/** The spec's default (integration and input root spec.yml `fieldsPerDataStreamLimit`), used if the spec data has none. */
 export const FIELDS_PER_DATA_STREAM_LIMIT = 2048;
 
 export const rule: Rule = {
   id: 'fields-limits',
   types: ['integration', 'input'],
   async check(ctx) {
-    const limit = FIELDS_PER_DATA_STREAM_LIMIT;
+    const limit = rootSpec(ctx.type, ctx.version.v)?.limits.fieldsPerDataStreamLimit || FIELDS_PER_DATA_STREAM_LIMIT;
     const ds = new Map<string, number>();
     const tr = new Map<string, number>();
     for (const f of await allFields(ctx)) {
