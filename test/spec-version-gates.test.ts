@@ -176,6 +176,13 @@ test('format versions: exactly the changelog entries (1.8.1, 1.12.1, 2.8.1, 3.5.
     assert.deepEqual(r.errors.map((e) => e.message), [`could not load specification for version [${v}]: spec version "${v}" not found`]);
   }
   assert.equal(FORMAT_VERSIONS.length, 79);
+  // Go reads format_version as text: an unquoted 1.20 is version 1.20.0 (unknown), not the float 1.2; and, being
+  // a number in the JSON the schema sees, an unquoted 1.10 resolves but fails the manifest schema
+  const r20 = await validatePackage(mem(integration('1.20')));
+  assert.deepEqual(r20.errors.map((e) => e.message), ['could not load specification for version [1.20]: spec version "1.20" not found']);
+  const r10 = await validatePackage(mem(integration('1.10')));
+  assert.deepEqual(r10.errors.map((e) => e.message), ['file "/pkg/demo/manifest.yml" is invalid: field format_version: Invalid type. Expected: string, given: number']);
+  assert.equal((await validatePackage(mem(integration('"1.10.0"')))).valid, true);
 });
 
 test('every patch entry of every spec file changes the resolved spec exactly at its `before` version', () => {

@@ -13,7 +13,6 @@
  *    package document needs (manifest parses with name/version/title/type/format_version, data stream
  *    manifests parse, docs/README.md exists, referenced images exist). See `legacy.ts`.
  */
-import { parseDocument, isScalar } from 'yaml';
 import type { PackageSource } from '../package/source.js';
 import { Ctx, type ValidationIssue, type Mode } from './context.js';
 import { resolveFormatVersion, SpecVersion } from './engine/versions.js';
@@ -50,16 +49,14 @@ function finish(ctx: Ctx): ValidationResult {
   return { valid: ctx.errors.length === 0, errors: ctx.errors, warnings: ctx.warnings };
 }
 
-/** The manifest keys Go reads as strings: the scalar's source text (`format_version: 1.10` is "1.10", not 1.1). */
-function scalarText(text: string, key: string): string | undefined {
-  try {
-    const d = parseDocument(text, { schema: 'core' });
-    const n = d.get(key, true);
-    if (isScalar(n)) return n.source ?? (n.value === null || n.value === undefined ? undefined : String(n.value));
-  } catch {
-    /* the manifest parse error is reported elsewhere */
-  }
-  return undefined;
+/**
+ * The text of a top-level scalar as Go reads it into a string (`format_version: 1.10` is "1.10", not 1.1):
+ * the plain or quoted value of its line, else the parsed value.
+ */
+function scalarText(text: string, key: string, parsed: unknown): string | undefined {
+  const m = new RegExp(`^${key}:[ \\t]*(?:"([^"\\n]*)"|'([^'\\n]*)'|([^\\s#'"][^#\\n]*?))[ \\t]*(?:#.*)?$`, 'm').exec(text);
+  if (m) return (m[1] ?? m[2] ?? m[3])!.trim();
+  return parsed === undefined || parsed === null ? undefined : String(parsed);
 }
 
 export async function validatePackage(src: PackageSource, opts: ValidateOptions = {}): Promise<ValidationResult> {
@@ -99,7 +96,7 @@ export async function validatePackage(src: PackageSource, opts: ValidateOptions 
     ctx.error('SPEC_MANIFEST', `could not read specification version from package manifest file (${ctx.filePath('manifest.yml')})`, 'manifest.yml');
     return finish(ctx);
   }
-  const fvText = scalarText(text, 'format_version') ?? String(m.format_version);
+  const fvText = scalarText(text, 'format_version', m.format_version) ?? String(m.format_version);
   const fv = resolveFormatVersion(fvText);
   if (!fv) {
     ctx.error('SPEC_VERSION', `could not load specification for version [${fvText}]: spec version "${fvText}" not found`, 'manifest.yml', mdoc.lineOf(['format_version']));
