@@ -5,16 +5,18 @@ import type { Ctx } from '../context.js';
 import type { Rule } from './types.js';
 import { dataStreams } from './util.js';
 
-/** Handlebars.js's parse error in the words of Go's raymond parser (`Expecting OpenEndBlock`, ...). */
+/** Handlebars.js's parse error in the words of Go's raymond parser (`Parse error on line 43:\nExpecting OpenEndBlock, got: 'EOF'`). */
 export function hbsMessage(e: Error): string {
-  const m = /Expecting (.+?), got/.exec(e.message);
-  let msg = e.message.split('\n')[0]!;
-  if (m) {
-    const tokens = m[1]!.split(',').map((t) => t.trim().replace(/^'|'$/g, '')).map((t) => t.toLowerCase().split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(''));
-    const fixed = tokens.map((t) => t.replace('Endblock', 'EndBlock'));
-    msg = `Expecting ${fixed.includes('OpenEndBlock') ? 'OpenEndBlock' : fixed[0]}`;
-  }
-  return msg;
+  const lines = e.message.split('\n');
+  const m = /Expecting (.+?), got '([^']*)'/.exec(e.message);
+  if (!m) return lines[0]!;
+  const tokens = m[1]!
+    .split(',')
+    .map((t) => t.trim().replace(/^'|'$/g, ''))
+    .map((t) => (t === 'ID' ? t : t.toLowerCase().split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('').replace('Endblock', 'EndBlock')));
+  const expecting = tokens.includes('OpenEndBlock') ? 'OpenEndBlock' : tokens[0];
+  const where = /^Parse error on line \d+:$/.test(lines[0]!) ? `${lines[0]}\n` : '';
+  return `${where}Expecting ${expecting}, got: '${m[2]}'`;
 }
 
 function parseError(text: string): string | undefined {
