@@ -28,12 +28,27 @@ function re(src: string): RegExp {
 
 type Child = ReturnType<Ctx['children']>[number];
 
-function findItem(ctx: Ctx, spec: ItemSpec, fileName: string, pkgName: string): ItemSpec | string | undefined {
+/**
+ * `{PACKAGE_NAME}` is replaced by the manifest name as Go does; the name is regex-escaped (a no-op for every
+ * valid name, `^[a-z0-9_]+$`), so a hostile name cannot inject a backtracking pattern. Those patterns are
+ * compiled per package, not cached process-wide.
+ */
+function namePattern(pattern: string, pkgName: string, local: Map<string, RegExp>): RegExp {
+  if (!pattern.includes('{PACKAGE_NAME}')) return re(pattern);
+  let r = local.get(pattern);
+  if (!r) {
+    r = new RegExp(pattern.replaceAll('{PACKAGE_NAME}', pkgName.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')));
+    local.set(pattern, r);
+  }
+  return r;
+}
+
+function findItem(ctx: Ctx, spec: ItemSpec, fileName: string, pkgName: string, local: Map<string, RegExp>): ItemSpec | string | undefined {
   const link = isLink(fileName);
   const name = link ? fileName.slice(0, -'.link'.length) : fileName;
   for (const it of spec.contents) {
     if (it.name !== undefined && it.name === name) return it;
-    if (it.pattern !== undefined && re(it.pattern.replaceAll('{PACKAGE_NAME}', pkgName)).test(name)) {
+    if (it.pattern !== undefined && namePattern(it.pattern, pkgName, local).test(name)) {
       if (it.forbiddenPatterns.some((f) => re(f).test(name))) continue;
       if (link && !it.allowLink) return `item [${name}] is a link but is not allowed`;
       return it;
@@ -57,10 +72,10 @@ function forbiddenInMode(ctx: Ctx, it: ItemSpec): boolean {
 /** Validate the package tree against `root`. */
 export async function walkTree(ctx: Ctx, src: LinkTable, root: ItemSpec): Promise<void> {
   const pkgName = typeof ctx.manifest.name === 'string' ? ctx.manifest.name : '';
-  await validateFolder(ctx, src, root, '', pkgName);
+  await validateFolder(ctx, src, root, '', pkgName, new Map());
 }
 
-async function validateFolder(ctx: Ctx, src: LinkTable, spec: ItemSpec, dir: string, pkgName: string): Promise<Totals> {
+async function validateFolder(ctx: Ctx, src: LinkTable, spec: ItemSpec, dir: string, pkgName: string, local: Map<string, RegExp>): Promise<Totals> {
   const totals: Totals = { size: 0, count: 0 };
   const here = ctx.filePath(dir);
   const children = ctx.children(dir);
@@ -78,7 +93,7 @@ async function validateFolder(ctx: Ctx, src: LinkTable, spec: ItemSpec, dir: str
       ctx.error('SPEC_BUILD', `file "${ctx.filePath(rel)}": .link files are not allowed in built packages`, rel);
       continue;
     }
-    const found = findItem(ctx, spec, child.name, pkgName);
+    const found = findItem(ctx, spec, child.name, pkgName, local);
     if (typeof found === 'string') {
       ctx.error('SPEC_NOT_ALLOWED', found, rel);
       continue;
@@ -102,7 +117,7 @@ async function validateFolder(ctx: Ctx, src: LinkTable, spec: ItemSpec, dir: str
         ctx.error(ctx.mode === 'build' ? 'SPEC_BUILD' : 'SPEC_NOT_ALLOWED', `file "${ctx.filePath(rel)}": ${found.validationMode}-only folder is not allowed in ${ctx.mode} packages`, rel);
         continue;
       }
-      const sub = await validateFolder(ctx, src, found, rel, pkgName);
+      const sub = await validateFolder(ctx, src, found, rel, pkgName, local);
       if (!found.developmentFolder) {
         totals.count += sub.count;
         totals.size += sub.size;
@@ -186,7 +201,13 @@ async function validateFile(ctx: Ctx, src: LinkTable, item: ItemSpec, rel: strin
   const fn = schemaValidator(item.schemaId, ctx.version.v);
   const dir = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '';
   const stat = (p: string): number | undefined => ctx.files.get(p)?.size ?? (ctx.hasDir(p) ? 0 : undefined);
-  const errs = validateWithSchema(fn, value, { dir, stat, relativePathSizeLimit: item.limits.relativePathSizeLimit });
+  let errs;
+  try {
+    errs = validateWithSchema(fn, value, { dir, stat, relativePathSizeLimit: item.limits.relativePathSizeLimit });
+  } catch (e) {
+    // e.g. a document nested deeper than the stack allows: refuse the file, never crash the validation
+    return err('SPEC_SCHEMA', `could not validate the file against its schema: ${(e as Error).message}`);
+  }
   for (const e of errs) err('SPEC_SCHEMA', e.message, doc.lineOf(e.path));
 }
 

@@ -1,0 +1,66 @@
+/** The tree walk on small in-memory packages: Go's folder-validator behaviour and hostile input. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import type { PackageEntry, PackageSource } from '../../package/source.js';
+import { validatePackage } from '../index.js';
+
+function mem(files: Record<string, string>, origin = '/pkg/demo', kind?: 'zip' | 'folder'): PackageSource {
+  const entries = new Map<string, PackageEntry>();
+  for (const [p, c] of Object.entries(files)) {
+    entries.set(p, { path: p, type: 'file', size: Buffer.byteLength(c) });
+    const parts = p.split('/');
+    for (let i = 1; i < parts.length; i++) entries.set(parts.slice(0, i).join('/'), { path: parts.slice(0, i).join('/'), type: 'dir', size: 0 });
+  }
+  const list = [...entries.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
+  return {
+    origin,
+    rootName: 'demo',
+    kind,
+    entries: () => list,
+    has: (p) => p in files,
+    readFile: async (p) => Buffer.from(files[p]!),
+    openStream: async (p) => Readable.from([Buffer.from(files[p]!)]),
+    close: async () => {},
+  };
+}
+
+const base = (name = 'demo', fv = '3.0.0'): Record<string, string> => ({
+  'manifest.yml': `format_version: ${fv}\nname: "${name}"\ntitle: Demo\ndescription: A demo\nversion: 0.1.0\ntype: integration\nowner:\n  github: elastic/foo\n  type: elastic\nconditions:\n  kibana:\n    version: ^8.10.0\n`,
+  'changelog.yml': '- version: "0.1.0"\n  changes:\n    - description: first\n      type: enhancement\n      link: https://github.com/elastic/integrations/pull/1\n',
+  'docs/README.md': '# Demo\n',
+});
+const messages = async (files: Record<string, string>, kind?: 'zip' | 'folder'): Promise<string[]> => (await validatePackage(mem(files, '/pkg/demo', kind))).errors.map((e) => e.message);
+
+test('a hostile package name cannot inject a backtracking pattern into {PACKAGE_NAME}', async () => {
+  const files = { ...base('(a+)+$'), [`kibana/dashboard/${'a'.repeat(40)}!.json`]: '{}' };
+  const t0 = Date.now();
+  const m = await messages(files);
+  assert.ok(Date.now() - t0 < 5000, 'validation took too long');
+  assert.ok(m.some((x) => x.includes('field name: Does not match pattern')), m.join('\n'));
+  assert.ok(m.includes(`item [${'a'.repeat(40)}!.json] is not allowed in folder [/pkg/demo/kibana/dashboard]`), m.join('\n'));
+});
+
+test('hidden files are validated like any other (Go lists them): docs/.missing is not allowed', async () => {
+  assert.deepEqual(await messages({ ...base(), 'docs/.missing': 'x' }), ['item [.missing] is not allowed in folder [/pkg/demo/docs]']);
+});
+
+test('in a zip, a .link file cannot be opened: two errors, as Go reports them', async () => {
+  const m = await messages({ ...base(), 'LICENSE.txt.link': 'x 1' }, 'zip');
+  assert.deepEqual(m, [
+    'file "/pkg/demo/LICENSE.txt.link" is invalid: linked files are not supported in this filesystem',
+    'failed to obtain file size for "/pkg/demo/LICENSE.txt.link": linked files are not supported in this filesystem',
+  ]);
+});
+
+test('limits and media types: entry counts, empty files, document dashes, unlisted dashed folders', async () => {
+  const many: Record<string, string> = {};
+  for (let i = 0; i < 501; i++) many[`data_stream/ds${String(i).padStart(3, '0')}/manifest.yml`] = 'title: x\ntype: logs\n';
+  assert.deepEqual(await messages({ ...base(), ...many }), ['folder [/pkg/demo/data_stream] exceeds the limit of 500 files']);
+  assert.deepEqual(await messages({ ...base(), 'NOTICE.txt': '' }), ['file "/pkg/demo/NOTICE.txt" is invalid: file is empty, but media type is defined']);
+  const pipe = 'elasticsearch/ingest_pipeline/default.yml';
+  assert.deepEqual(await messages({ ...base(), [pipe]: 'processors: []\n' }), [`file "/pkg/demo/${pipe}" is invalid: document dashes are required (start the document with '---')`]);
+  assert.deepEqual(await messages({ ...base(), 'my-stuff/x.txt': 'x' }), ['file "/pkg/demo/my-stuff" is invalid: directory name inside package demo contains -: my-stuff']);
+  const folderAsFile = await messages({ ...base(), 'changelog.yml/x': 'x' });
+  assert.deepEqual(folderAsFile.slice(0, 2), ['[changelog.yml] is a folder but is expected to be a file', 'expecting to find [changelog.yml] file in folder [/pkg/demo]']);
+});
