@@ -1,3 +1,4 @@
+/** package-spec `spec/input/_dev/spec.yml` as our data: folder spec: the items this folder may hold, and its version patches if any. */
 import type { FolderSpecFile } from '../../../engine/types.js';
 
 const file: FolderSpecFile = {

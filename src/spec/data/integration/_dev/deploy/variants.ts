@@ -1,3 +1,4 @@
+/** package-spec `spec/integration/_dev/deploy/variants.spec.yml` as our data: file schema (JSON schema), and its version patches if any. */
 import type { SchemaFile } from '../../../../engine/types.js';
 
 const file: SchemaFile = {

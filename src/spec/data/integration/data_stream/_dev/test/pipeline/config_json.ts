@@ -1,3 +1,4 @@
+/** package-spec `spec/integration/data_stream/_dev/test/pipeline/config_json.spec.yml` as our data: file schema (JSON schema), and its version patches if any. */
 import type { SchemaFile } from '../../../../../../engine/types.js';
 
 const file: SchemaFile = {
