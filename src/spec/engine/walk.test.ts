@@ -64,3 +64,18 @@ test('limits and media types: entry counts, empty files, document dashes, unlist
   const folderAsFile = await messages({ ...base(), 'changelog.yml/x': 'x' });
   assert.deepEqual(folderAsFile.slice(0, 2), ['[changelog.yml] is a folder but is expected to be a file', 'expecting to find [changelog.yml] file in folder [/pkg/demo]']);
 });
+
+test('a linked file is validated through its target (schema of the item it stands for)', async () => {
+  const { createHash } = await import('node:crypto');
+  const target = '- name: a\n  type: nonsense\n';
+  const sum = createHash('sha256').update(target).digest('hex');
+  const files = {
+    ...base(),
+    'data_stream/logs/manifest.yml': 'title: Logs\ntype: logs\n',
+    'data_stream/logs/fields/base.yml': '- name: "@timestamp"\n  type: date\n',
+    '_dev/shared/fields.yml': target,
+    'data_stream/logs/fields/shared.yml.link': `../../../_dev/shared/fields.yml ${sum}`,
+  };
+  const m = await messages(files);
+  assert.ok(m.some((x) => x.startsWith('file "/pkg/demo/data_stream/logs/fields/shared.yml.link" is invalid: field 0.type: 0.type must be one of the following:')), m.join('\n'));
+});
