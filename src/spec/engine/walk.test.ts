@@ -5,10 +5,10 @@ import { Readable } from 'node:stream';
 import type { PackageEntry, PackageSource } from '../../package/source.js';
 import { validatePackage } from '../index.js';
 
-function mem(files: Record<string, string>, origin = '/pkg/demo', kind?: 'zip' | 'folder'): PackageSource {
+function mem(files: Record<string, string>, origin = '/pkg/demo', kind?: 'zip' | 'folder', sizes: Record<string, number> = {}): PackageSource {
   const entries = new Map<string, PackageEntry>();
   for (const [p, c] of Object.entries(files)) {
-    entries.set(p, { path: p, type: 'file', size: Buffer.byteLength(c) });
+    entries.set(p, { path: p, type: 'file', size: sizes[p] ?? Buffer.byteLength(c) });
     const parts = p.split('/');
     for (let i = 1; i < parts.length; i++) entries.set(parts.slice(0, i).join('/'), { path: parts.slice(0, i).join('/'), type: 'dir', size: 0 });
   }
@@ -78,4 +78,26 @@ test('a linked file is validated through its target (schema of the item it stand
   };
   const m = await messages(files);
   assert.ok(m.some((x) => x.startsWith('file "/pkg/demo/data_stream/logs/fields/shared.yml.link" is invalid: field 0.type: 0.type must be one of the following:')), m.join('\n'));
+});
+
+test('size and count limits of the spec (the cases of package-spec limits_test.go)', async () => {
+  const MB = 1024 * 1024;
+  const good = { ...base(), 'img/kibana-system.png': 'png', 'manifest.yml': `${base()['manifest.yml']}icons:\n  - src: /img/kibana-system.png\n`, 'agent/input/stream.yml.hbs': 'x', '_dev/deploy/docker/docker-compose.yml': 'version: 2.3\n', '_dev/deploy/docker/entrypoint.sh': 'x' };
+  const run = async (sizes: Record<string, number>, extra: Record<string, string> = {}): Promise<string[]> => (await validatePackage(mem({ ...good, ...extra }, '/pkg/demo', undefined, sizes))).errors.map((e) => e.message);
+  assert.deepEqual(await run({}), []);
+  assert.deepEqual(await run({ 'manifest.yml': 10 * MB }), ['file "/pkg/demo/manifest.yml" is invalid: file size (10MB) is bigger than expected (5MB)']);
+  assert.deepEqual(await run({ 'docs/README.md': 200 * MB }), ['file "/pkg/demo/docs/README.md" is invalid: file size (200MB) is bigger than expected (150MB)']);
+  assert.deepEqual(await run({ 'docs/other.md': 140 * MB, 'docs/someother.md': 140 * MB }, { 'docs/other.md': 'x', 'docs/someother.md': 'x' }), [
+    // the limit is inherited: docs/ and the root both exceed it
+    'folder [/pkg/demo/docs] exceeds the total size limit of 250MB',
+    'folder [/pkg/demo] exceeds the total size limit of 250MB',
+  ]);
+  assert.deepEqual(await run({ 'img/kibana-system.png': 10 * MB }), ['file "/pkg/demo/manifest.yml" is invalid: field icons.0.src: relative path is invalid, target doesn\'t exist or it exceeds the file size limit']);
+  assert.deepEqual(await run({ 'agent/input/stream.yml.hbs': 6 * MB }), ['file "/pkg/demo/agent/input/stream.yml.hbs" is invalid: file size (6MB) is bigger than expected (2MB)']);
+  const pipe = await run({ 'elasticsearch/ingest_pipeline/pipeline.yml': 4 * MB }, { 'elasticsearch/ingest_pipeline/pipeline.yml': '---\n' });
+  assert.deepEqual(pipe, ['file "/pkg/demo/elasticsearch/ingest_pipeline/pipeline.yml" is invalid: file size (4MB) is bigger than expected (3MB)']);
+  assert.deepEqual(await run({ '_dev/deploy/docker/entrypoint.sh': 2048 * MB }), [], 'development files are not counted');
+  const docs: Record<string, string> = {};
+  for (let i = 0; i < 65536; i++) docs[`docs/f${i}.md`] = 'x';
+  assert.deepEqual(await run({}, docs), ['folder [/pkg/demo/docs] exceeds the limit of 65535 files']);
 });
