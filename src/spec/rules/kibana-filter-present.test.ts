@@ -30,3 +30,10 @@ test('kibana-filter-present: gate 3.0.0', async () => {
   assert.equal((await runRule(rule, dash(none, [lensPanel([])]), { version: justBefore('3.0.0') })).ran, false);
   assert.equal((await runRule(rule, dash(none, [lensPanel([])]), { version: '3.0.0' })).messages.length, 1);
 });
+
+test('kibana-filter-present: input controls must filter too; markdown need not', async () => {
+  const ic = { type: 'visualization', embeddableConfig: { savedVis: { type: 'input_control_vis' } } };
+  const md = { type: 'visualization', embeddableConfig: { savedVis: { type: 'markdown' } } };
+  assert.equal((await runRule(rule, dash(none, [ic]))).messages.length, 1);
+  assert.deepEqual((await runRule(rule, dash(none, [md]))).messages, []);
+});

@@ -1,11 +1,31 @@
 /**
- * KibanaFilterPresent (>= 3.0.0): when a by-value panel that can filter has no filter, the dashboard itself
- * must have one: SVR00001 (a query but no filter) or SVR00002 (nothing). Dashboards whose by-value panels all
- * filter (or that have none) pass.
+ * KibanaFilterPresent (>= 3.0.0): a dashboard whose by-value panels (those that can filter) do not all filter
+ * their data must have a filter of its own: SVR00001 when it only has a query, SVR00002 otherwise. A dashboard
+ * whose panels all filter, or that has no by-value panel, passes.
  */
 import type { Rule } from './types.js';
 import { isObj, kibanaObjectFiles } from './util.js';
-import { byValuePanels, dashboardSearch, panelCanUseFilter, panelHasFilters } from './kibana-visualizations.js';
+import { byValuePanels, dashboardFilterError } from './kibana-visualizations.js';
+
+function panelsError(d: unknown): string | undefined {
+  let panels;
+  try {
+    panels = byValuePanels(d);
+  } catch (e) {
+    return `error describing visualization saved object: ${(e as Error).message}`;
+  }
+  for (const p of panels) {
+    if (!p.canUseFilter) continue;
+    let has: boolean;
+    try {
+      has = p.hasFilters();
+    } catch (e) {
+      return `error checking if visualization has filters: ${(e as Error).message}`;
+    }
+    if (!has) return 'at least one panel does not have a filter';
+  }
+  return undefined;
+}
 
 export const rule: Rule = {
   id: 'kibana-filter-present',
@@ -15,13 +35,12 @@ export const rule: Rule = {
     for (const file of kibanaObjectFiles(ctx, 'dashboard')) {
       const d = await ctx.value(file);
       if (!isObj(d)) continue;
-      const panelsOk = byValuePanels(d).every((p) => !panelCanUseFilter(p) || panelHasFilters(p));
-      if (panelsOk) continue;
-      const s = dashboardSearch(d);
-      if ('filter' in s && s.filter) continue;
-      const why = 'error' in s ? s.error : s.query ? 'saved query found, but no filter' : 'no filter found';
-      const code = 'query' in s && s.query ? 'SVR00001' : 'SVR00002';
-      ctx.fileError(code, file, `expected filter in dashboard: ${why} and at least one panel does not have a filter (${code})`);
+      const pe = panelsError(d);
+      if (!pe) continue;
+      const de = dashboardFilterError(d);
+      if (!de) continue;
+      const code = de.queryNoFilter ? 'SVR00001' : 'SVR00002';
+      ctx.fileError(code, file, `expected filter in dashboard: ${de.msg} and ${pe} (${code})`);
     }
   },
 };

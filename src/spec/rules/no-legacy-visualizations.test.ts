@@ -22,3 +22,8 @@ test('no-legacy-visualizations: gate 3.0.0; integration and content only', async
   assert.equal((await runRule(rule, vis('pie'), { version: '3.0.0' })).messages.length, 1);
   assert.equal((await runRule(rule, vis('pie'), { type: 'input' })).ran, false);
 });
+
+test('no-legacy-visualizations: a 3.x dashboard whose panels cannot be described is an error (as kbncontent)', async () => {
+  const r = await runRule(rule, { 'kibana/dashboard/pkg-d.json': { id: 'pkg-d', attributes: { title: 'D' } } });
+  assert.ok(has(r, 'error describing dashboard panels: panelsJSON is of unexpected type'));
+});
