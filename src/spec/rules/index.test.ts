@@ -24,11 +24,22 @@ test('runner: the 46 semantic rules of the reference list, unique ids, each modu
   for (const r of RULES) assert.ok(existsSync(path.join(here, `${r.id}.ts`)), r.id);
 });
 
-test('runner: the version gates of the reference rule table (since / until) are the modules\' metadata', { skip: !existsSync(refReadme) && `no reference at ${refReadme}` }, () => {
+test('runner: RULES follow the reference rule table row by row: order, since / warning gate, types, modes', { skip: !existsSync(refReadme) && `no reference at ${refReadme}` }, () => {
   const text = readFileSync(refReadme, 'utf8');
-  const gates = [...text.matchAll(/^\| [^|]+ \| since (\d+\.\d+\.\d+) \|/gm)].map((m) => m[1]!).sort();
-  const ours = RULES.filter((r) => r.since).map((r) => r.since!).sort();
-  assert.deepEqual(ours, gates);
+  const table = text.slice(text.indexOf('| rule | since / until |'));
+  const rows = table.split('\n').filter((l) => l.startsWith('| ')).slice(1).map((l) => ['', ...l.split('|').slice(1, 5).map((c) => c.trim())]);
+  assert.equal(rows.length, RULES.length);
+  const list = (v: string): string[] | undefined => (v.trim() === 'all' ? undefined : v.split(',').map((x) => x.trim()));
+  rows.forEach((m, i) => {
+    const r = RULES[i]!;
+    const [name, gate, types, modes] = [m[1]!, m[2]!.trim(), m[3]!, m[4]!];
+    const since = /^since (\S+)$/.exec(gate)?.[1];
+    const warn = /^warning before (\S+), error since$/.exec(gate)?.[1];
+    assert.equal(r.since, since, `${name} (${r.id}): since`);
+    assert.equal(r.warnBefore, warn, `${name} (${r.id}): warning gate`);
+    assert.deepEqual(r.types ? [...r.types] : undefined, list(types), `${name} (${r.id}): types`);
+    assert.deepEqual(r.modes ? r.modes.map((x) => (x === 'legacy-publish' ? 'legacy' : x)) : undefined, list(modes), `${name} (${r.id}): modes`);
+  });
 });
 
 test('runner: filters by version, type and mode', () => {
