@@ -64,7 +64,6 @@ export async function validatePackage(src: PackageSource, opts: ValidateOptions 
   const ctx = new Ctx(src);
   ctx.mode = opts.mode ?? 'legacy-publish';
   ctx.warningsAsErrors = opts.warningsAsErrors ?? false;
-  if (ctx.mode !== 'legacy-publish') ctx.warnings.push({ code: 'SPEC_MODE', message: `${ctx.mode} validation mode is a technical preview` });
 
   if (ctx.mode === 'source' && (src.kind === 'zip' || /\.zip$/i.test(src.origin))) {
     ctx.error('SPEC_UNREADABLE', 'zip files are only supported in LegacyMode or BuildMode');
@@ -122,6 +121,13 @@ export async function validatePackage(src: PackageSource, opts: ValidateOptions 
 
   // 4. validation.yml exclusions
   if (opts.applyValidationYml ?? true) await applyValidationYmlExclusions(ctx);
+
+  // 5. Go (pkg/validator): outside legacy mode, a notice that is an (uncoded) error with warnings-as-errors
+  if (ctx.mode !== 'legacy-publish') {
+    const notice = { code: 'SPEC_MODE', message: `validation mode '${ctx.mode}' is in technical preview` };
+    if (ctx.warningsAsErrors) ctx.errors.push(notice);
+    else ctx.warnings.push({ ...notice, message: `Warning: ${notice.message}` });
+  }
   return finish(ctx);
 }
 

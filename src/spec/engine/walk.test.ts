@@ -101,3 +101,12 @@ test('size and count limits of the spec (the cases of package-spec limits_test.g
   for (let i = 0; i < 65536; i++) docs[`docs/f${i}.md`] = 'x';
   assert.deepEqual(await run({}, docs), ['folder [/pkg/demo/docs] exceeds the limit of 65535 files']);
 });
+
+test('source/build modes: the technical-preview notice is a warning, an error with warnings-as-errors (Go)', async () => {
+  const r = await validatePackage(mem(base()), { mode: 'source' });
+  assert.deepEqual(r.errors, []);
+  assert.deepEqual(r.warnings.map((w) => w.message), ["Warning: validation mode 'source' is in technical preview"]);
+  const w = await validatePackage(mem(base()), { mode: 'build', warningsAsErrors: true });
+  assert.deepEqual(w.errors.map((e) => e.message), ["validation mode 'build' is in technical preview"]);
+  assert.equal(w.valid, false);
+});
