@@ -29,11 +29,16 @@ function processors(doc: ParsedDoc, v: unknown, path: (string | number)[]): Proc
   return out;
 }
 
-/** A pipeline file parsed, or undefined when it does not parse (the schema step reports that). Memoised. */
+async function linkedText(ctx: Ctx, file: string): Promise<string | undefined> {
+  const l = await ctx.readLinked(file);
+  return l.checksumOk === false ? undefined : l.text;
+}
+
+/** A pipeline file parsed (a `.link` through its target), or undefined when it does not parse (the schema step reports that). Memoised. */
 export async function readPipeline(ctx: Ctx, file: string): Promise<Pipeline | undefined> {
   const key = `pipeline:${file}`;
   if (ctx.memo.has(key)) return ctx.memo.get(key) as Pipeline | undefined;
-  const text = await ctx.text(file);
+  const text = file.endsWith('.link') ? await linkedText(ctx, file) : await ctx.text(file);
   let res: Pipeline | undefined;
   if (text !== undefined) {
     const p = parseYaml(text);

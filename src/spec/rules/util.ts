@@ -1,5 +1,6 @@
 /** Helpers shared by the rules: typed access to parsed YAML, the package's data streams, fields and pipelines. */
-import type { Ctx } from '../context.js';
+import type { Ctx, ParsedDoc } from '../context.js';
+import { parseYaml } from '../context.js';
 
 export type Obj = Record<string, unknown>;
 export const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -28,6 +29,21 @@ export async function dataStreamManifests(ctx: Ctx): Promise<{ name: string; fil
     if (isObj(m)) out.push({ name, file, m });
   }
   return out;
+}
+
+/**
+ * A file parsed as Go's linked-files filesystem reads it: `x.link` gives its target's content (folder
+ * packages, checksum matching; otherwise unreadable, which the tree walk reports), any other file its own.
+ * Memoised per run.
+ */
+export async function resolvedDoc(ctx: Ctx, rel: string): Promise<ParsedDoc | null> {
+  if (!rel.endsWith('.link')) return ctx.doc(rel);
+  const key = `linked:${rel}`;
+  if (ctx.memo.has(key)) return ctx.memo.get(key) as ParsedDoc | null;
+  const l = await ctx.readLinked(rel);
+  const doc = l.text !== undefined && l.checksumOk !== false ? (parseYaml(l.text).doc ?? null) : null;
+  ctx.memo.set(key, doc);
+  return doc;
 }
 
 /** One field definition as Go's `validateFields` visits it (groups included, names dotted with the parent's). */
@@ -70,7 +86,7 @@ export async function allFields(ctx: Ctx): Promise<FieldVisit[]> {
   if (cached) return cached;
   const out: FieldVisit[] = [];
   for (const ff of fieldsFiles(ctx)) {
-    const v = await ctx.value(ff.file);
+    const v = (await resolvedDoc(ctx, ff.file))?.value;
     const walk = (list: unknown, parent: string, base: (string | number)[]): void => {
       asArr(list).forEach((f, i) => {
         if (!isObj(f)) return;
@@ -103,7 +119,7 @@ export async function allFields(ctx: Ctx): Promise<FieldVisit[]> {
 
 /** Line of a field definition in its file, if known. */
 export async function fieldLine(ctx: Ctx, f: FieldVisit): Promise<number | undefined> {
-  return (await ctx.doc(f.file))?.lineOf(f.path);
+  return (await resolvedDoc(ctx, f.file))?.lineOf(f.path);
 }
 
 /** Ingest pipeline files (Go `listPipelineFiles`): the root's and every data stream's `elasticsearch/ingest_pipeline/*`. */
