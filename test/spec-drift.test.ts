@@ -164,7 +164,15 @@ function leaves(v: unknown, base: string, out: Map<string, string>): void {
 function diffMaps(kind: string, a: Map<string, unknown>, b: Map<string, unknown>, label: string, diffs: string[]): void {
   for (const [k, v] of a) {
     if (!b.has(k)) diffs.push(`${kind} ${label} ${k}: missing in ours (reference: ${JSON.stringify(v).slice(0, 120)})`);
-    else if (JSON.stringify(v) !== JSON.stringify(b.get(k))) diffs.push(`${kind} ${label} ${k}: reference ${JSON.stringify(v).slice(0, 120)} ≠ ours ${JSON.stringify(b.get(k)).slice(0, 120)}`);
+    else if (JSON.stringify(v) !== JSON.stringify(b.get(k))) {
+      const o = b.get(k);
+      if (isObj(v) && isObj(o)) {
+        // name the attributes that differ
+        for (const key of new Set([...Object.keys(v), ...Object.keys(o)])) {
+          if (JSON.stringify(v[key]) !== JSON.stringify(o[key])) diffs.push(`${kind} ${label} ${k} .${key}: reference ${JSON.stringify(v[key])} ≠ ours ${JSON.stringify(o[key])}`);
+        }
+      } else diffs.push(`${kind} ${label} ${k}: reference ${JSON.stringify(v).slice(0, 120)} ≠ ours ${JSON.stringify(o).slice(0, 120)}`);
+    }
   }
   for (const [k, v] of b) if (!a.has(k)) diffs.push(`${kind} ${label} ${k}: only in ours (${JSON.stringify(v).slice(0, 120)})`);
 }
