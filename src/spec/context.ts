@@ -165,8 +165,9 @@ export class Ctx {
    * huge file; content is only used for parsing.
    */
   async readLinked(linkRel: string, maxBytes = 3 * 1024 * 1024): Promise<{ target: string; text?: string; error?: string; checksumOk?: boolean }> {
+    // Only the first line counts: `<path> [<sha256>]`.
     const t = await this.text(linkRel);
-    const [target = '', sum] = (t ?? '').trim().split(/\s+/);
+    const [target = '', sum] = (t ?? '').split(/\r?\n/)[0]!.trim().split(/\s+/);
     const dir = nodePath.posix.dirname(linkRel);
     const joined = nodePath.posix.join(dir, target);
     if (!target) return { target: joined, error: 'empty link file' };
@@ -177,7 +178,8 @@ export class Ctx {
       if (!st.isFile()) return { target: joined, error: 'not a file' };
       if (st.size > maxBytes) return { target: joined, error: `linked file exceeds ${maxBytes} bytes` };
       const buf = await fsp.readFile(abs);
-      const checksumOk = sum === undefined ? undefined : createHash('sha256').update(buf).digest('hex') === sum;
+      // Go's linked-files FS opens a link only when it is up to date: a checksum that matches (none = stale).
+      const checksumOk = sum !== undefined && createHash('sha256').update(buf).digest('hex') === sum;
       return { target: joined, text: buf.toString('utf8'), checksumOk };
     } catch (e) {
       return { target: joined, error: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message };

@@ -38,7 +38,12 @@ test('linked fields count as the data stream\'s fields (package-spec good_v3: ba
   });
 });
 
-test('a link whose checksum does not match is not read (the walk reports it)', async () => {
+test('a link whose checksum does not match, or that has none, is not read (the walk reports it)', async () => {
+  const b = stringify(BASE_FIELDS);
+  await withPkg({ 'pkg/manifest.yml': 'name: pkg\n', 'pkg/shared.yml': b, 'pkg/data_stream/foo/fields/base-fields.yml.link': '../../../shared.yml\n', 'pkg/data_stream/foo/fields/x.yml': stringify([{ name: 'x', type: 'keyword' }]) }, async (ctx) => {
+    await requiredFields.check(ctx);
+    assert.equal(ctx.errors.length, 4);
+  });
   const base = stringify(BASE_FIELDS);
   await withPkg({ 'pkg/manifest.yml': 'name: pkg\n', 'pkg/shared.yml': base, 'pkg/data_stream/foo/fields/base-fields.yml.link': `../../../shared.yml ${'0'.repeat(64)}\n`, 'pkg/data_stream/foo/fields/x.yml': stringify([{ name: 'x', type: 'keyword' }]) }, async (ctx) => {
     await requiredFields.check(ctx);

@@ -31,7 +31,7 @@ function processors(doc: ParsedDoc, v: unknown, path: (string | number)[]): Proc
 
 async function linkedText(ctx: Ctx, file: string): Promise<string | undefined> {
   const l = await ctx.readLinked(file);
-  return l.checksumOk === false ? undefined : l.text;
+  return l.checksumOk === true ? l.text : undefined;
 }
 
 /** A pipeline file parsed (a `.link` through its target), or undefined when it does not parse (the schema step reports that). Memoised. */

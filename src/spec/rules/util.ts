@@ -41,7 +41,7 @@ export async function resolvedDoc(ctx: Ctx, rel: string): Promise<ParsedDoc | nu
   const key = `linked:${rel}`;
   if (ctx.memo.has(key)) return ctx.memo.get(key) as ParsedDoc | null;
   const l = await ctx.readLinked(rel);
-  const doc = l.text !== undefined && l.checksumOk !== false ? (parseYaml(l.text).doc ?? null) : null;
+  const doc = l.text !== undefined && l.checksumOk === true ? (parseYaml(l.text).doc ?? null) : null;
   ctx.memo.set(key, doc);
   return doc;
 }
