@@ -12,7 +12,7 @@ test('minimum-agent-version: accepts constraints (nested or dotted key), and non
 });
 
 test('minimum-agent-version: refuses what is not a constraint, and a non-string', async () => {
-  assert.ok(has(await runRule(rule, {}, { manifest: { conditions: { agent: { version: 'not a version' } } } }), 'invalid agent.version condition'));
+  assert.ok(has(await runRule(rule, {}, { manifest: { conditions: { agent: { version: 'version' } } } }), 'invalid agent.version condition: improper constraint: "version"'), 'package-spec bad_agent_version_v3');
   assert.ok(has(await runRule(rule, {}, { manifest: { conditions: { agent: { version: 8 } } } }), 'manifest agent version is not a string'));
 });
 

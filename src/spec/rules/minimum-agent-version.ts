@@ -19,6 +19,6 @@ export const rule: Rule = {
       ctx.error('SPEC_CONDITIONS', 'manifest agent version is not a string', 'manifest.yml');
       return;
     }
-    if (v !== '' && !validConstraint(v)) ctx.fileError('SPEC_CONDITIONS', 'manifest.yml', `invalid agent.version condition: improper constraint: ${v}`);
+    if (v !== '' && !validConstraint(v)) ctx.fileError('SPEC_CONDITIONS', 'manifest.yml', `invalid agent.version condition: improper constraint: ${JSON.stringify(v)}`);
   },
 };

@@ -32,7 +32,7 @@ function checkRequires(ctx: Ctx, file: string, testType: string, requires: unkno
       if (c === undefined) return ctx.error('SPEC_TEST_CONFIG', `file "${full}" is invalid: ${loc} references package "${pkg}" which is not listed in manifest requires section`, file);
       const v = semver.parse(version.replace(/^v/, ''));
       if (!v) return ctx.error('SPEC_TEST_CONFIG', `file "${full}" is invalid: ${loc} has invalid version "${version}": Invalid Semantic Version`, file);
-      if (!validConstraint(c)) return ctx.error('SPEC_TEST_CONFIG', `file "${full}" is invalid: ${loc} package "${pkg}" has invalid constraint in manifest: improper constraint: ${c}`, file);
+      if (!validConstraint(c)) return ctx.error('SPEC_TEST_CONFIG', `file "${full}" is invalid: ${loc} package "${pkg}" has invalid constraint in manifest: improper constraint: ${JSON.stringify(c)}`, file);
       const ok = c.split('||').some((part) => semver.satisfies(v, part.trim().replace(/\s*,\s*/g, ' ')));
       if (!ok) ctx.error('SPEC_TEST_CONFIG', `file "${full}" is invalid: ${loc} package "${pkg}" version "${version}" does not satisfy constraint "${c}"`, file);
       return;
