@@ -179,10 +179,16 @@ test('format versions: exactly the changelog entries (1.8.1, 1.12.1, 2.8.1, 3.5.
   // Go reads format_version as text: an unquoted 1.20 is version 1.20.0 (unknown), not the float 1.2; and, being
   // a number in the JSON the schema sees, an unquoted 1.10 resolves but fails the manifest schema
   const r20 = await validatePackage(mem(integration('1.20')));
-  assert.deepEqual(r20.errors.map((e) => e.message), ['could not load specification for version [1.20]: spec version "1.20" not found']);
+  assert.deepEqual(r20.errors.map((e) => e.message), ['could not load specification for version [1.20.0]: spec version "1.20.0" not found']);
   const r10 = await validatePackage(mem(integration('1.10')));
   assert.deepEqual(r10.errors.map((e) => e.message), ['file "/pkg/demo/manifest.yml" is invalid: field format_version: Invalid type. Expected: string, given: number']);
   assert.equal((await validatePackage(mem(integration('"1.10.0"')))).valid, true);
+  // loose parse and normalized messages, as Masterminds semver: v-prefix, missing patch; garbage refused early
+  // (`v3.0` resolves to 3.0.0; only the manifest schema's own pattern then refuses the text)
+  const loose = await validatePackage(mem(integration('"v3.0"')));
+  assert.deepEqual(loose.errors.map((e) => e.message.replace(/Does not match pattern .*/, 'Does not match pattern')), ['file "/pkg/demo/manifest.yml" is invalid: field format_version: Does not match pattern']);
+  const junk = await validatePackage(mem(integration('next')));
+  assert.deepEqual(junk.errors.map((e) => e.message), ['could not read specification version from package manifest file [next]: invalid semantic version']);
 });
 
 test('every patch entry of every spec file changes the resolved spec exactly at its `before` version', () => {

@@ -15,7 +15,7 @@
  */
 import type { PackageSource } from '../package/source.js';
 import { Ctx, type ValidationIssue, type Mode } from './context.js';
-import { resolveFormatVersion, SpecVersion } from './engine/versions.js';
+import { parseLooseVersion, resolveFormatVersion, SpecVersion } from './engine/versions.js';
 import { rootSpec } from './engine/folders.js';
 import { resolveLinks } from './engine/links.js';
 import { walkTree } from './engine/walk.js';
@@ -91,14 +91,22 @@ export async function validatePackage(src: PackageSource, opts: ValidateOptions 
     ctx.error('SPEC_MANIFEST', 'package version undefined in the package manifest file', 'manifest.yml');
     return finish(ctx);
   }
-  if (m.format_version === undefined || m.format_version === null) {
-    ctx.error('SPEC_MANIFEST', `could not read specification version from package manifest file (${ctx.filePath('manifest.yml')})`, 'manifest.yml');
+  // Go (packages.NewPackage, validator.NewSpec): both versions parse loosely (Masterminds semver), then the
+  // format version must be a changelog entry; messages print the normalized version
+  const vText = scalarText(text, 'version', m.version) ?? String(m.version);
+  if (!parseLooseVersion(vText)) {
+    ctx.error('SPEC_MANIFEST', 'could not read package version from package manifest file [manifest.yml]: invalid semantic version', 'manifest.yml', mdoc.lineOf(['version']));
     return finish(ctx);
   }
-  const fvText = scalarText(text, 'format_version', m.format_version) ?? String(m.format_version);
+  const fvText = m.format_version === undefined || m.format_version === null ? '' : (scalarText(text, 'format_version', m.format_version) ?? String(m.format_version));
+  const fvParsed = parseLooseVersion(fvText);
+  if (!fvParsed) {
+    ctx.error('SPEC_MANIFEST', `could not read specification version from package manifest file [${fvText}]: invalid semantic version`, 'manifest.yml', mdoc.lineOf(['format_version']));
+    return finish(ctx);
+  }
   const fv = resolveFormatVersion(fvText);
   if (!fv) {
-    ctx.error('SPEC_VERSION', `could not load specification for version [${fvText}]: spec version "${fvText}" not found`, 'manifest.yml', mdoc.lineOf(['format_version']));
+    ctx.error('SPEC_VERSION', `could not load specification for version [${fvParsed}]: spec version "${fvParsed}" not found`, 'manifest.yml', mdoc.lineOf(['format_version']));
     return finish(ctx);
   }
   ctx.version = new SpecVersion(fv.version);
