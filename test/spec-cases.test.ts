@@ -1,9 +1,11 @@
 /**
  * Runs every case of ../shared/testdata/package-spec/cases.json (Elastic's package-spec test expectations)
- * through validatePackage: a case agrees when valid/invalid matches AND each expected error substring is
- * found in some error. Prints the agreement figure and every disagreeing case; asserts >= 90%.
- * Cases with a `mutation` are run on a temporary copy with the mutation applied; the zip loader case on a
- * zip built from the folder.
+ * through validatePackage. A case agrees when valid/invalid matches, every expected error substring is found
+ * in some error, (where the case gives them) the full messages are produced word for word and the error
+ * count is exact. The agreement is PINNED: the cases
+ * that disagree on purpose are listed below by name with the reason; any other disagreement fails, and so
+ * does a listed case that has come to agree (the list must stay exact). Cases with a `mutation` run on a
+ * temporary copy with the mutation applied; the zip loader case on a zip built from the folder.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -32,6 +34,8 @@ interface Case {
   synthetic_mutation?: unknown;
   template_case?: unknown;
   exact_error_count?: number | null;
+  expected_errors_full?: string[];
+  sources?: string[];
 }
 
 const tmpDirs: string[] = [];
@@ -84,38 +88,52 @@ async function applyMutation(dir: string, mutation: string): Promise<string | un
   return root;
 }
 
-test('package-spec cases agree with Elastic expectations (>= 90%)', { skip: !existsSync(casesFile) && `no test data at ${casesFile}` }, async () => {
+/**
+ * Known disagreements, by case label, with the reason. Keep this list exact: the test fails on a case that
+ * disagrees and is not here, and on a case listed here that agrees.
+ */
+const KNOWN: Record<string, string> = {
+  'packages/next_version_unreleased [legacy]':
+    'inferred case (no Elastic test runs it): its changelog links `pull/0`, which Go\'s ChangelogLinks refuses (strconv.Atoi gives 0, not a positive number); we follow the code',
+};
+
+/** Known error-count differences (valid/invalid and substrings agree), with the reason. */
+const KNOWN_COUNT: Record<string, string> = {
+  'packages/bad_group_unit [legacy]':
+    'the count comes from Go\'s rule-level unit test (ValidateFieldGroups alone); the full validator also reports the three schema errors of these fixtures (bad field type / unit enums)',
+};
+
+test('package-spec cases agree with Elastic expectations (pinned)', { skip: !existsSync(casesFile) && `no test data at ${casesFile}` }, async () => {
   const cases = JSON.parse(readFileSync(casesFile, 'utf8')) as Case[];
   let agree = 0;
-  let run = 0;
-  const notRun: string[] = [];
-  const disagreements: string[] = [];
-  const countDiffs: string[] = [];
+  let fullChecked = 0;
+  const disagreements = new Map<string, string>();
+  const countDiffs = new Map<string, string>();
+  const fullMissing: string[] = [];
   for (const c of cases) {
     const label = `${c.package} [${c.mode}${c.warnings_as_errors ? ',warn-as-err' : ''}${c.mutation ? `, ${c.mutation}` : ''}]`;
     let dir = path.join(base, c.package);
     if (c.synthetic_mutation !== undefined || c.template_case !== undefined) {
-      notRun.push(`${label}: synthetic/template case not reproduced`);
+      disagreements.set(label, 'synthetic/template case not reproduced');
       continue;
     }
     if (c.mutation) {
       const d = await applyMutation(dir, c.mutation);
       if (!d) {
-        notRun.push(`${label}: mutation not understood`);
+        disagreements.set(label, 'mutation not understood');
         continue;
       }
       dir = d;
     }
     let zipSource: PackageSource | undefined;
     if (c.package === 'packages/good' && c.mode === 'source') {
-      // Go: zips are only accepted in legacy/build mode. Needs the zip reader (src/package/zip.ts).
+      // Go: zips are only accepted in legacy/build mode.
       zipSource = await zipOf(dir);
       if (!zipSource) {
-        notRun.push(`${label}: zip-in-source-mode loader case (zip reader not available)`);
+        disagreements.set(label, 'zip reader not available');
         continue;
       }
     }
-    run++;
     const opts: ValidateOptions = {
       mode: c.mode === 'legacy' ? 'legacy-publish' : c.mode,
       warningsAsErrors: c.warnings_as_errors,
@@ -125,28 +143,43 @@ test('package-spec cases agree with Elastic expectations (>= 90%)', { skip: !exi
     try {
       res = await validatePackage(zipSource ?? (await openFolder(dir)), opts);
     } catch (e) {
-      disagreements.push(`${label}: threw ${(e as Error).message}`);
+      disagreements.set(label, `threw ${(e as Error).message}`);
       continue;
     }
     const msgs = res.errors.map((e) => e.message);
     const missing = c.expected_errors.filter((s) => !msgs.some((m) => m.includes(s)));
     if (typeof c.exact_error_count === 'number' && c.exact_error_count !== msgs.length) {
-      countDiffs.push(`${label}: expected ${c.exact_error_count} errors, got ${msgs.length}${msgs.length > c.exact_error_count ? `: ${msgs.filter((m) => !c.expected_errors.some((s) => m.includes(s))).map((m) => m.slice(0, 160)).join(' | ')}` : ''}`);
+      countDiffs.set(label, `expected ${c.exact_error_count} errors, got ${msgs.length}: ${msgs.map((m) => m.slice(0, 200)).join(' | ')}`);
+    }
+    // Full messages (`{PKG}` = the package root as given), where the case has them: exact wording, file prefix included.
+    if (c.expected_errors_full && !zipSource) {
+      fullChecked++;
+      for (const full of c.expected_errors_full) {
+        const want = full.split('{PKG}').join(dir);
+        if (!msgs.includes(want)) fullMissing.push(`${label}: ${want.slice(0, 200)}`);
+      }
     }
     if (res.valid === c.valid && missing.length === 0) {
       agree++;
     } else {
       const why = res.valid !== c.valid ? `expected ${c.valid ? 'valid' : 'invalid'}, got ${res.valid ? 'valid' : 'invalid'}` : 'missing expected errors';
-      disagreements.push(`${label}: ${why}${missing.length ? `; missing: ${missing.map((s) => JSON.stringify(s.slice(0, 120))).join(' | ')}` : ''}${!c.valid ? '' : `; got: ${msgs.slice(0, 3).map((s) => s.slice(0, 200)).join(' | ')}`}`);
+      disagreements.set(label, `${why}${missing.length ? `; missing: ${missing.map((s) => JSON.stringify(s.slice(0, 160))).join(' | ')}` : ''}; got: ${msgs.slice(0, 4).map((s) => s.slice(0, 200)).join(' | ')}`);
     }
   }
   for (const t of tmpDirs) await fsp.rm(t, { recursive: true, force: true });
   const total = cases.length;
-  const pct = (100 * agree) / total;
-  console.log(`package-spec cases: ${agree}/${total} agree (${pct.toFixed(1)}%), ${run} run, ${notRun.length} not run`);
-  for (const d of disagreements) console.log(`  DISAGREE ${d}`);
-  for (const n of notRun) console.log(`  NOT RUN ${n}`);
-  console.log(`exact error counts (informative): ${countDiffs.length} cases differ`);
-  for (const d of countDiffs) console.log(`  COUNT ${d}`);
-  assert.ok(pct >= 90, `agreement ${pct.toFixed(1)}% < 90%`);
+  console.log(`package-spec cases: ${agree}/${total} agree (${((100 * agree) / total).toFixed(1)}%); exact error counts: ${countDiffs.size} differ; full messages: ${fullMissing.length} missing over ${fullChecked} cases`);
+  for (const [l, d] of disagreements) console.log(`  DISAGREE ${l}: ${d}${KNOWN[l] ? `  [known: ${KNOWN[l]}]` : ''}`);
+  for (const [l, d] of countDiffs) console.log(`  COUNT ${l}: ${d}${KNOWN_COUNT[l] ? '  [known]' : ''}`);
+  for (const f of fullMissing) console.log(`  FULL ${f}`);
+  const unexpected = [...disagreements.keys()].filter((l) => !(l in KNOWN));
+  const stale = Object.keys(KNOWN).filter((l) => !disagreements.has(l));
+  const unexpectedCount = [...countDiffs.keys()].filter((l) => !(l in KNOWN_COUNT));
+  const staleCount = Object.keys(KNOWN_COUNT).filter((l) => !countDiffs.has(l));
+  assert.deepEqual(unexpected, [], 'cases that disagree and are not in KNOWN');
+  assert.deepEqual(stale, [], 'KNOWN cases that now agree: remove them from the list');
+  assert.deepEqual(unexpectedCount, [], 'cases with a wrong error count not in KNOWN_COUNT');
+  assert.deepEqual(staleCount, [], 'KNOWN_COUNT cases whose count is now exact: remove them');
+  assert.deepEqual(fullMissing, [], 'expected full error messages not produced word for word');
+  assert.equal(agree, total - Object.keys(KNOWN).length);
 });

@@ -36,6 +36,7 @@ export const SPEC_CODES = {
   SPEC_VARS: 'variables rule (required vars, var groups, sections, durations, reserved vars)',
   SPEC_POLICY: 'policy template / input rule (deployment modes, otel, references, deprecation, categories)',
   SPEC_TEMPLATE: 'handlebars template does not parse',
+  SPEC_PIPELINE: 'ingest pipeline rule (duplicate processor tags)',
   SPEC_CONDITIONS: 'conditions (agent version constraint) rule',
   SPEC_TEST_CONFIG: '_dev test configuration rule',
   SPEC_DOCS: 'docs structure rule',

@@ -2,6 +2,10 @@
  * Validation context: the package's files, the resolved spec version, the issue list, and cached parsed
  * YAML/JSON documents with line lookup. Everything here is in memory over a `PackageSource`.
  */
+import { createHash } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import nodePath from 'node:path';
+import semver from 'semver';
 import { LineCounter, parseDocument, isMap, isSeq, type Document } from 'yaml';
 import type { PackageSource, PackageEntry } from '../package/source.js';
 import type { SpecVersion } from './versions.js';
@@ -20,6 +24,8 @@ export interface ParsedDoc {
   value: unknown;
   /** Line (1-based) of the node at a path, if known. */
   lineOf(path: (string | number)[]): number | undefined;
+  /** Line and column (1-based) of the node at a path, if known (JSON files: unknown). */
+  posOf?(path: (string | number)[]): { line: number; col: number } | undefined;
 }
 
 export class Ctx {
@@ -141,6 +147,44 @@ export class Ctx {
   async value(rel: string): Promise<unknown> {
     return (await this.doc(rel))?.value;
   }
+
+  /** The package is GA: its manifest version parses, is >= 1.0.0 and has no prerelease tag (Go `IsGA`). */
+  get isGA(): boolean {
+    const v = semver.parse(String(this.manifest.version ?? ''));
+    return !!v && v.major >= 1 && v.prerelease.length === 0;
+  }
+
+  /** Per-run memo for the rules (parsed fields, pipelines, ...), keyed by name. */
+  readonly memo = new Map<string, unknown>();
+
+  /**
+   * Resolve a `.link` file as package-spec does: its first token is a path relative to the link file's folder,
+   * the second (optional) the SHA-256 of the target. Only folder sources on disk have a filesystem to resolve
+   * against (a zip holds no links). Returns the target's path (joined like Go's `path.Join(dir, target)`) and
+   * its text, or an error message. Reads at most `maxBytes` (3 MiB) so a hostile link cannot make us load a
+   * huge file; content is only used for parsing.
+   */
+  async readLinked(linkRel: string, maxBytes = 3 * 1024 * 1024): Promise<{ target: string; text?: string; error?: string; checksumOk?: boolean }> {
+    // Only the first line counts: `<path> [<sha256>]`.
+    const t = await this.text(linkRel);
+    const [target = '', sum] = (t ?? '').split(/\r?\n/)[0]!.trim().split(/\s+/);
+    const dir = nodePath.posix.dirname(linkRel);
+    const joined = nodePath.posix.join(dir, target);
+    if (!target) return { target: joined, error: 'empty link file' };
+    if (this.src.kind !== 'folder') return { target: joined, error: 'linked files are not supported in this filesystem' };
+    const abs = nodePath.resolve(this.src.origin, dir, target);
+    try {
+      const st = await fsp.stat(abs);
+      if (!st.isFile()) return { target: joined, error: 'not a file' };
+      if (st.size > maxBytes) return { target: joined, error: `linked file exceeds ${maxBytes} bytes` };
+      const buf = await fsp.readFile(abs);
+      // Go's linked-files FS opens a link only when it is up to date: a checksum that matches (none = stale).
+      const checksumOk = sum !== undefined && createHash('sha256').update(buf).digest('hex') === sum;
+      return { target: joined, text: buf.toString('utf8'), checksumOk };
+    } catch (e) {
+      return { target: joined, error: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message };
+    }
+  }
 }
 
 export function parseYaml(text: string): { doc: ParsedDoc; error?: undefined } | { error: { message: string; line?: number }; doc?: undefined } {
@@ -162,27 +206,22 @@ export function parseYaml(text: string): { doc: ParsedDoc; error?: undefined } |
   } catch (e) {
     return { error: { message: (e as Error).message } };
   }
-  return {
-    doc: {
-      value,
-      lineOf(path) {
-        let p = [...path];
-        while (p.length >= 0) {
-          let node: unknown;
-          try {
-            node = p.length === 0 ? d.contents : d.getIn(p, true);
-          } catch {
-            node = undefined;
-          }
-          const range = (node as { range?: [number, number, number] } | undefined)?.range;
-          if (range) return lc.linePos(range[0]).line;
-          if (p.length === 0) return undefined;
-          p = p.slice(0, -1);
-        }
-        return undefined;
-      },
-    },
+  const posOf = (path: (string | number)[]): { line: number; col: number } | undefined => {
+    let p = [...path];
+    for (;;) {
+      let node: unknown;
+      try {
+        node = p.length === 0 ? d.contents : d.getIn(p, true);
+      } catch {
+        node = undefined;
+      }
+      const range = (node as { range?: [number, number, number] } | undefined)?.range;
+      if (range) return lc.linePos(range[0]);
+      if (p.length === 0) return undefined;
+      p = p.slice(0, -1);
+    }
   };
+  return { doc: { value, posOf, lineOf: (path) => posOf(path)?.line } };
 }
 
 /** Expand dotted keys (`kibana.version: x` → `kibana: {version: x}`), as package-spec does below 3.0.0. */

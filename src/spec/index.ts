@@ -1,6 +1,10 @@
 /**
- * Validation of a package against Elastic's package-spec (format_version 1.0.0 … 3.7.0), reporting errors in
- * package-spec's own wording with stable codes (see `codes.ts`).
+ * Validation of a package against Elastic's package-spec (every format_version of its changelog), reporting
+ * errors in package-spec's own wording with stable codes (see `codes.ts`).
+ *
+ * The spec engine (`engine/`) resolves the spec's data (`data/`, one module per spec file) at the package's
+ * format version: folder specs for the tree walk, JSON schemas compiled with ajv for the files. Then the
+ * semantic rules run (`semantic.ts` / `rules/`), then `validation.yml` exclusions apply.
  *
  * Two different "legacy" notions — do not mix them up:
  *  - `ValidateOptions.mode: 'legacy-publish'` (the default) is Elastic's *legacy validator mode*: their full
@@ -11,11 +15,13 @@
  */
 import type { PackageSource } from '../package/source.js';
 import { Ctx, type ValidationIssue, type Mode } from './context.js';
-import { resolveFormatVersion, SpecVersion, PRERELEASE_SPEC_VERSIONS } from './versions.js';
-import { rootSpec, walkStructure } from './structure.js';
-import { runSemanticRules } from './semantic.js';
+import { parseLooseVersion, resolveFormatVersion, SpecVersion } from './engine/versions.js';
+import { rootSpec } from './engine/folders.js';
+import { resolveLinks } from './engine/links.js';
+import { walkTree } from './engine/walk.js';
+import { processIssues } from './engine/errors.js';
+import { runSemanticRules, applyValidationYmlExclusions, prereleaseSpecIssue } from './rules/index.js';
 import { validateLegacyPublish } from './legacy.js';
-import semver from 'semver';
 import { PsError } from '../errors.js';
 
 export type { ValidationIssue } from './context.js';
@@ -31,7 +37,7 @@ export interface ValidationResult {
 export interface ValidateOptions {
   /** OUR legacy re-publish mode (minimal checks for old v1 packages); not Elastic's legacy validator mode. */
   legacy?: boolean;
-  /** Promote the pre-3.0 warnings (SVR00004, SVR00005) to errors (PACKAGE_SPEC_WARNINGS_AS_ERRORS). */
+  /** Promote the pre-3.0 warnings (SVR00004, SVR00005, PSR00002) to errors (PACKAGE_SPEC_WARNINGS_AS_ERRORS). */
   warningsAsErrors?: boolean;
   /** Elastic's validator mode; default 'legacy-publish' (their "legacy" mode: full validation). */
   mode?: Mode;
@@ -43,18 +49,27 @@ function finish(ctx: Ctx): ValidationResult {
   return { valid: ctx.errors.length === 0, errors: ctx.errors, warnings: ctx.warnings };
 }
 
+/**
+ * The text of a top-level scalar as Go reads it into a string (`format_version: 1.10` is "1.10", not 1.1):
+ * the plain or quoted value of its line, else the parsed value.
+ */
+function scalarText(text: string, key: string, parsed: unknown): string | undefined {
+  const m = new RegExp(`^${key}:[ \\t]*(?:"([^"\\n]*)"|'([^'\\n]*)'|([^\\s#'"][^#\\n]*?))[ \\t]*(?:#.*)?$`, 'm').exec(text);
+  if (m) return (m[1] ?? m[2] ?? m[3])!.trim();
+  return parsed === undefined || parsed === null ? undefined : String(parsed);
+}
+
 export async function validatePackage(src: PackageSource, opts: ValidateOptions = {}): Promise<ValidationResult> {
   if (opts.legacy) return validateLegacyPublish(src);
   const ctx = new Ctx(src);
   ctx.mode = opts.mode ?? 'legacy-publish';
   ctx.warningsAsErrors = opts.warningsAsErrors ?? false;
-  if (ctx.mode !== 'legacy-publish') ctx.warnings.push({ code: 'SPEC_MODE', message: `${ctx.mode} validation mode is a technical preview` });
 
-  if (ctx.mode === 'source' && /\.zip$/i.test(src.origin)) {
+  if (ctx.mode === 'source' && (src.kind === 'zip' || /\.zip$/i.test(src.origin))) {
     ctx.error('SPEC_UNREADABLE', 'zip files are only supported in LegacyMode or BuildMode');
     return finish(ctx);
   }
-  // 1. root manifest essentials
+  // 1. root manifest essentials (Go's NewPackage)
   if (!ctx.hasFile('manifest.yml')) {
     ctx.error('SPEC_MANIFEST', `no package manifest file found at ${ctx.filePath('manifest.yml')}`, 'manifest.yml');
     return finish(ctx);
@@ -67,62 +82,59 @@ export async function validatePackage(src: PackageSource, opts: ValidateOptions 
   }
   const m = mdoc.value as Record<string, unknown>;
   ctx.manifest = m;
-  if (m.format_version === undefined || m.format_version === null) {
-    ctx.error('SPEC_MANIFEST', `could not read specification version from package manifest file (${ctx.filePath('manifest.yml')})`, 'manifest.yml');
-    return finish(ctx);
-  }
-  if (m.type === undefined || m.type === null) {
+  const text = (await ctx.text('manifest.yml')) ?? '';
+  if (m.type === undefined || m.type === null || m.type === '') {
     ctx.error('SPEC_MANIFEST', 'package type undefined in the package manifest file', 'manifest.yml');
     return finish(ctx);
   }
-  if (m.version === undefined || m.version === null) {
+  if (m.version === undefined || m.version === null || m.version === '') {
     ctx.error('SPEC_MANIFEST', 'package version undefined in the package manifest file', 'manifest.yml');
     return finish(ctx);
   }
-  const fv = resolveFormatVersion(m.format_version);
+  // Go (packages.NewPackage, validator.NewSpec): both versions parse loosely (Masterminds semver), then the
+  // format version must be a changelog entry; messages print the normalized version
+  const vText = scalarText(text, 'version', m.version) ?? String(m.version);
+  if (!parseLooseVersion(vText)) {
+    ctx.error('SPEC_MANIFEST', 'could not read package version from package manifest file [manifest.yml]: invalid semantic version', 'manifest.yml', mdoc.lineOf(['version']));
+    return finish(ctx);
+  }
+  const fvText = m.format_version === undefined || m.format_version === null ? '' : (scalarText(text, 'format_version', m.format_version) ?? String(m.format_version));
+  const fvParsed = parseLooseVersion(fvText);
+  if (!fvParsed) {
+    ctx.error('SPEC_MANIFEST', `could not read specification version from package manifest file [${fvText}]: invalid semantic version`, 'manifest.yml', mdoc.lineOf(['format_version']));
+    return finish(ctx);
+  }
+  const fv = resolveFormatVersion(fvText);
   if (!fv) {
-    const s = String(m.format_version);
-    ctx.error('SPEC_VERSION', `could not load specification for version [${s}]: spec version "${s}" not found`, 'manifest.yml', mdoc.lineOf(['format_version']));
+    ctx.error('SPEC_VERSION', `could not load specification for version [${fvParsed}]: spec version "${fvParsed}" not found`, 'manifest.yml', mdoc.lineOf(['format_version']));
     return finish(ctx);
   }
-  ctx.version = new SpecVersion(fv);
+  ctx.version = new SpecVersion(fv.version);
   ctx.type = String(m.type);
-  const spec = rootSpec(ctx.type, ctx.version);
+  const spec = rootSpec(ctx.type, fv.version);
   if (!spec) {
-    ctx.error('SPEC_TYPE', `package type "${ctx.type}" not supported`, 'manifest.yml', mdoc.lineOf(['type']));
+    ctx.error('SPEC_TYPE', `could not read root folder spec file: package type "${ctx.type}" not supported (open ${ctx.type}/spec.yml: file does not exist)`, 'manifest.yml', mdoc.lineOf(['type']));
     return finish(ctx);
   }
-  const pkgVersion = semver.parse(String(m.version));
-  const isGA = !!pkgVersion && pkgVersion.major >= 1 && pkgVersion.prerelease.length === 0;
-  if (ctx.version.gte('3.0.1') && isGA && PRERELEASE_SPEC_VERSIONS.has(fv)) {
-    ctx.error('PSR00001', `file "${ctx.filePath('manifest.yml')}" is invalid: spec version ${fv}-next is a prerelease and cannot be used in GA packages (PSR00001)`, 'manifest.yml', mdoc.lineOf(['format_version']));
-  }
-  if (ctx.type === 'content' && ctx.version.lt('3.3.0')) {
-    ctx.error('SPEC_TYPE', `package type "content" is not supported by format_version ${fv} (needs 3.3.0 or later)`, 'manifest.yml');
-    return finish(ctx);
-  }
-  if (ctx.type === 'content' && ctx.version.lt('3.3.1')) {
-    // the content type is `release: beta` before 3.3.1
-    if (isGA) ctx.error('SPEC_TYPE', `spec for [${ctx.root}] defines beta features which can't be enabled for packages with a stable semantic version`, 'manifest.yml');
-    else ctx.error('PSR00002', `Warning: package with non-stable semantic version and active beta features (enabled in [${ctx.root}]) can't be released as stable version. (PSR00002)`, 'manifest.yml');
-  }
+  prereleaseSpecIssue(ctx, fv.specVersion);
 
-  // 2. tree walk (structure, media types, content schemas)
-  await walkStructure(ctx, spec);
+  // 2. tree walk (structure, media types, limits, file schemas); links followed for folders in legacy/source
+  const links = await resolveLinks(src, ctx.mode !== 'build', spec.limits.sizeLimit);
+  const before = ctx.errors.length;
+  await walkTree(ctx, links, spec);
+  processIssues(ctx.errors, before);
 
-  // 3. semantic rules
-  await runSemanticRules(ctx);
+  // 3. semantic rules (JSE00001 is reported by the pipeline schema, so its emulation is skipped)
+  await runSemanticRules(ctx, { skip: ['jse00001-rename-message'] });
 
   // 4. validation.yml exclusions
-  if (opts.applyValidationYml ?? true) {
-    const vy = (await ctx.value('validation.yml')) as { errors?: { exclude_checks?: unknown } } | undefined;
-    const ex = vy?.errors?.exclude_checks;
-    if (Array.isArray(ex)) {
-      const set = new Set(ex.map(String));
-      const keep = ctx.errors.filter((e) => !set.has(e.code));
-      ctx.errors.length = 0;
-      ctx.errors.push(...keep);
-    }
+  if (opts.applyValidationYml ?? true) await applyValidationYmlExclusions(ctx);
+
+  // 5. Go (pkg/validator): outside legacy mode, a notice that is an (uncoded) error with warnings-as-errors
+  if (ctx.mode !== 'legacy-publish') {
+    const notice = { code: 'SPEC_MODE', message: `validation mode '${ctx.mode}' is in technical preview` };
+    if (ctx.warningsAsErrors) ctx.errors.push(notice);
+    else ctx.warnings.push({ ...notice, message: `Warning: ${notice.message}` });
   }
   return finish(ctx);
 }

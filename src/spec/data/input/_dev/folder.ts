@@ -1,0 +1,18 @@
+/** package-spec `spec/input/_dev/spec.yml` as our data: folder spec: the items this folder may hold, and its version patches if any. */
+import type { FolderSpecFile } from '../../../engine/types.js';
+
+const file: FolderSpecFile = {
+  spec: {
+    additionalContents: false,
+    developmentFolder: true,
+    contents: [
+      { type: 'folder', name: 'build', required: false, $ref: '../../integration/_dev/build/folder' },
+      { type: 'folder', name: 'deploy', required: false, $ref: '../../integration/_dev/deploy/folder' },
+      { type: 'folder', name: 'test', required: false, $ref: './test/folder' },
+      { type: 'folder', name: 'scripts', required: false, $ref: '../../integration/_dev/scripts/folder' },
+      { type: 'folder', name: 'shared', $ref: '../../integration/folder' },
+    ],
+  },
+};
+
+export default file;
