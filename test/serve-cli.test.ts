@@ -5,9 +5,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,5 +75,29 @@ test('serve --seed-samples seeds an empty store once, signs with a key kept outs
     assert.equal(again.length, 4);
   } finally {
     await s2.stop();
+  }
+});
+
+test('serve --trusted-keys <folder of keys generate>: /api/v1/keys serves the public key only, and loading private.asc warns', { timeout: 120_000 }, async (t) => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'serve-keys-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const keys = path.join(dir, 'keys');
+  // exactly what the README and `serve --help` show: keys generate --out-dir keys, then --trusted-keys keys/
+  const gen = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO, 'src/cli/main.ts'), 'keys', 'generate', '--name', 'Key Test', '--email', 'k@example.com', '--out-dir', keys], { cwd: REPO, encoding: 'utf8' });
+  assert.equal(gen.status, 0, gen.stderr);
+  const fingerprint = gen.stdout.trim();
+  assert.match(await readFile(path.join(keys, 'private.asc'), 'utf8'), /BEGIN PGP PRIVATE KEY BLOCK/);
+  const s = await startServe(['--storage', path.join(dir, 'data'), '--trusted-keys', keys]);
+  try {
+    const r = await fetch(`${s.url}/api/v1/keys`);
+    assert.equal(r.status, 200);
+    const body = await r.text();
+    assert.doesNotMatch(body, /PRIVATE/, 'a private key block was served');
+    assert.match(body, /BEGIN PGP PUBLIC KEY BLOCK/);
+    const { describeKeys } = await import('../src/signing/index.js');
+    assert.deepEqual((await describeKeys(body)).map((k) => k.fingerprint), [fingerprint], 'the trusted key, once');
+    assert.match(s.stderr(), /PRIVATE key/, `no warning about private.asc in the log:\n${s.stderr()}`);
+  } finally {
+    assert.equal(await s.stop(), 0, s.stderr());
   }
 });

@@ -64,15 +64,6 @@ async function readTokens(cfg: Config, flags: ServeFlags): Promise<string[]> {
   return tokens;
 }
 
-async function readArmoredKeys(p: string): Promise<string> {
-  const st = await fsp.stat(p).catch(() => undefined);
-  if (!st) throw new PsError('CONFIG_INVALID', `trusted keys not found: ${p}`);
-  if (!st.isDirectory()) return fsp.readFile(p, 'utf8');
-  const names = (await fsp.readdir(p)).filter((n) => /\.(asc|gpg|pub|key)$/.test(n)).sort();
-  const parts = await Promise.all(names.map((n) => fsp.readFile(path.join(p, n), 'utf8')));
-  return parts.map((s) => (s.endsWith('\n') ? s : `${s}\n`)).join('');
-}
-
 /** The signing key of `--seed-samples`: generated on first run into `keysDir` (private.asc, public.asc). */
 async function ensureSampleKey(keysDir: string, log: Logger): Promise<{ privateKey: string; publicKeyFile: string }> {
   const priv = path.join(keysDir, 'private.asc');
@@ -158,15 +149,16 @@ export function register(program: Command): void {
           if (!trustedKeys) trustedKeys = pub ?? (await fsp.stat(path.join(keysDir, 'public.asc')).then(() => path.join(keysDir, 'public.asc')).catch(() => undefined));
         }
         const tokens = await readTokens(cfg, flags);
-        const trustedKeysArmored = trustedKeys ? await readArmoredKeys(trustedKeys) : undefined;
+        // one keyring: it verifies HTTP publishes and its export (public parts only) is served at /api/v1/keys
+        let keyring: Keyring | undefined;
+        if (trustedKeys) {
+          const { loadKeyring } = await import('../../signing/index.js');
+          keyring = await loadKeyring(trustedKeys, { logger: log });
+        }
         let publish: PublishFn | undefined;
         if (tokens.length > 0) {
           const { publishZipFile } = await import('../../publish/index.js');
-          let keyring: Keyring | undefined;
-          if (trustedKeys) {
-            const { loadKeyring } = await import('../../signing/index.js');
-            keyring = await loadKeyring(trustedKeys);
-          } else log.warn('HTTP publishing is enabled without --trusted-keys: signatures are NOT verified');
+          if (!keyring) log.warn('HTTP publishing is enabled without --trusted-keys: signatures are NOT verified');
           publish = (zip, sig) =>
             publishZipFile(store, zip, sig, {
               keyring,
@@ -183,7 +175,7 @@ export function register(program: Command): void {
           serviceVersion: pkgVersion,
           publishTokens: tokens,
           publish,
-          trustedKeysArmored,
+          trustedKeys: keyring,
           publicUrl: cfg.publicUrl,
           maxUploadBytes: cfg.maxZipBytes,
           query: { allowUnknownQueryParameters: cfg.allowUnknownQueryParameters },
