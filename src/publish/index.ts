@@ -27,6 +27,7 @@ import { buildZip } from '../package/build.js';
 import { deriveDocument } from '../package/document.js';
 import { validatePackage } from '../spec/index.js';
 import { signDetached, verifyDetached, type Keyring } from '../signing/index.js';
+import { gcClaimKey, GC_CLAIM_STALE_MS } from './gc.js';
 
 export type PublishInput = { zip: string; signature?: string } | { dir: string };
 
@@ -146,6 +147,12 @@ export async function publishZipFile(store: ObjectStore, zipFile: string, signat
   }
 
   const key = `${name}-${version}`;
+  // every object the document points to, and how to put it back if a concurrent gc removed it
+  const objects: Restorable[] = [
+    { key: KEYS.zip(name, version), contentType: 'application/zip', body: async () => createReadStream(zipFile) },
+    ...(signature !== undefined ? [{ key: KEYS.sig(name, version), contentType: 'application/pgp-signature', body: async () => signature }] : []),
+    ...statics.map((rel) => ({ key: KEYS.staticFile(name, version, rel), contentType: contentTypeFor(rel), body: async () => (await src.openStream(rel)) as Readable })),
+  ];
   const writeAll = async (): Promise<void> => {
     crashPoint('validated');
     const local = await hashFile(zipFile);
@@ -153,25 +160,39 @@ export async function publishZipFile(store: ObjectStore, zipFile: string, signat
     // Already published? (the document exists): same zip bytes = no-op success, different = refused.
     const existingDoc = await store.head(KEYS.document(name, version), { signal });
     if (existingDoc) {
+      await awaitNoGcClaim(store, name, version, log, signal);
       if (!(await sameAsStored(store, KEYS.zip(name, version), local, signal))) {
-        throw new PsError('VERSION_EXISTS', `${key} is already published with different bytes; publish a new version`);
+        // A document without its zip (removed by a gc that raced an earlier publish): if the document is the one
+        // this zip makes, the version is ours to repair; otherwise it is another package.
+        const zipGone = !(await store.head(KEYS.zip(name, version), { signal }));
+        if (!zipGone || (await readText(store, KEYS.document(name, version), signal).catch(() => '')) !== docBytes) {
+          throw new PsError('VERSION_EXISTS', `${key} is already published with different bytes; publish a new version`);
+        }
+        log.warn({ package: key }, 'publish: the published version had lost its zip; putting its objects back');
       }
+      await restoreMissing(store, objects, log, signal);
       log.info({ package: key }, 'publish: already published');
       status = 'already-published';
       return;
     }
 
     // 5. the zip, write-once
-    const zipStream = createReadStream(zipFile);
-    try {
-      await store.putIfAbsent(KEYS.zip(name, version), zipStream, { contentType: 'application/zip', signal });
-    } catch (e) {
-      zipStream.destroy();
-      if (!isPsError(e, 'STORAGE_PRECONDITION_FAILED')) throw e;
-      if (!(await sameAsStored(store, KEYS.zip(name, version), local, signal))) {
+    for (let attempt = 0; ; attempt++) {
+      const zipStream = createReadStream(zipFile);
+      try {
+        await store.putIfAbsent(KEYS.zip(name, version), zipStream, { contentType: 'application/zip', signal });
+        break;
+      } catch (e) {
+        zipStream.destroy();
+        if (!isPsError(e, 'STORAGE_PRECONDITION_FAILED')) throw e;
+        if (await sameAsStored(store, KEYS.zip(name, version), local, signal)) {
+          log.debug({ package: key }, 'publish: zip already stored (same bytes), continuing');
+          break;
+        }
+        // removed between our write and our look (a gc): write it again
+        if (attempt < 5 && !(await store.head(KEYS.zip(name, version), { signal }))) continue;
         throw new PsError('VERSION_EXISTS', `${key}: a different zip is already stored for this version (left by an unfinished publish? 'package-storage gc' removes it after its grace period)`);
       }
-      log.debug({ package: key }, 'publish: zip already stored (same bytes), continuing');
     }
     crashPoint('zip');
 
@@ -187,10 +208,9 @@ export async function publishZipFile(store: ObjectStore, zipFile: string, signat
     });
     crashPoint('static');
 
-    // 8. the document, last. Its objects must still be there (a gc with a too-short grace could race us).
-    if (!(await store.head(KEYS.zip(name, version), { signal }))) {
-      throw new PsError('PUBLISH_FAILED', `${KEYS.zip(name, version)} vanished before the document was written (gc?); publish again`);
-    }
+    // 8. the document, last. Its objects must still be there (a gc may be removing them: wait for it, put back).
+    await awaitNoGcClaim(store, name, version, log, signal);
+    await restoreMissing(store, objects, log, signal);
     try {
       await store.putIfAbsent(KEYS.document(name, version), docBytes, { contentType: 'application/json', signal });
     } catch (e) {
@@ -198,6 +218,10 @@ export async function publishZipFile(store: ObjectStore, zipFile: string, signat
       status = 'already-published'; // a concurrent publish of the same bytes won
     }
     crashPoint('document');
+    // 9. Only now is success certain: a gc that claimed the version after this point sees the document and
+    // deletes nothing; one that claimed it before has finished once its claim is gone. Put back what it removed.
+    await awaitNoGcClaim(store, name, version, log, signal);
+    await restoreMissing(store, objects, log, signal);
     log.info({ package: key, status }, 'publish: package written');
   };
   let status: PublishStatus = 'published';
@@ -248,7 +272,16 @@ async function putSignature(store: ObjectStore, name: string, version: string, s
   } catch (e) {
     if (!isPsError(e, 'STORAGE_PRECONDITION_FAILED')) throw e;
   }
-  const stored = await readText(store, key, opts.signal);
+  let stored: string;
+  try {
+    stored = await readText(store, key, opts.signal);
+  } catch (e) {
+    if (!isPsError(e, 'STORAGE_NOT_FOUND')) throw e;
+    await store.putIfAbsent(key, signature, { contentType: 'application/pgp-signature', signal: opts.signal }).catch((e2) => {
+      if (!isPsError(e2, 'STORAGE_PRECONDITION_FAILED')) throw e2;
+    });
+    return; // removed meanwhile (a gc): written again (or by a concurrent publish)
+  }
   if (stored === signature) return;
   // Another signature for the same zip bytes (signatures are not deterministic): keep the stored one if it
   // verifies; replace it only if it does not (it came from an unverified, never-completed attempt).
@@ -265,6 +298,49 @@ async function putSignature(store: ObjectStore, name: string, version: string, s
     }
   }
   log.debug({ key }, 'publish: a signature is already stored; keeping it');
+}
+
+interface Restorable {
+  key: string;
+  contentType: string;
+  body: () => Promise<string | Readable>;
+}
+
+/** Put back any of `objects` that is missing (removed by a gc racing this publish). */
+async function restoreMissing(store: ObjectStore, objects: Restorable[], log: Logger, signal?: AbortSignal): Promise<void> {
+  await mapLimit(objects, 8, async (o) => {
+    if (await store.head(o.key, { signal })) return;
+    log.warn({ key: o.key }, 'publish: an object was removed meanwhile (gc?); putting it back');
+    const body = await o.body();
+    try {
+      await store.putIfAbsent(o.key, body, { contentType: o.contentType, signal });
+    } catch (e) {
+      if (typeof body !== 'string') await drain(body);
+      if (!isPsError(e, 'STORAGE_PRECONDITION_FAILED')) throw e; // put back by a concurrent publish: fine
+    }
+  });
+}
+
+/**
+ * Wait until no gc claims this version (gc.ts): a gc holding the claim may be deleting its objects. A claim seen
+ * unchanged for GC_CLAIM_STALE_MS (by our clock) belongs to a gc that died: it is removed.
+ */
+async function awaitNoGcClaim(store: ObjectStore, name: string, version: string, log: Logger, signal?: AbortSignal): Promise<void> {
+  const claim = gcClaimKey(name, version);
+  let seen: { etag: string; since: number } | undefined;
+  for (let i = 0; ; i++) {
+    const info = await store.head(claim, { signal });
+    if (!info) return;
+    if (!seen || seen.etag !== info.etag) seen = { etag: info.etag, since: performance.now() };
+    else if (performance.now() - seen.since > GC_CLAIM_STALE_MS) {
+      log.warn({ key: claim }, 'publish: removing a gc claim unchanged for too long (its gc died)');
+      await store.delete(claim, { signal });
+      continue;
+    }
+    if (i === 0) log.info({ key: claim }, 'publish: a gc is working on this version; waiting for it');
+    signal?.throwIfAborted();
+    await new Promise((r) => setTimeout(r, Math.min(200, 5 + i * 10)));
+  }
 }
 
 async function putStatic(store: ObjectStore, src: PackageSource, key: string, rel: string, signal?: AbortSignal): Promise<void> {
