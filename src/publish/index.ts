@@ -16,7 +16,8 @@ import mime from 'mime-types';
 import { PsError, isPsError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { ObjectStore, ObjectInfo } from '../storage/types.js';
-import { validateKey } from '../storage/keys.js';
+import { checkPortableKey } from '../storage/keys.js';
+import { readCursor } from '../index/reader.js';
 import { KEYS, entryKey, type PackageDocument } from '../index/format.js';
 import { crashPoint } from '../index/crash.js';
 import { checkDocument } from '../index/revision.js';
@@ -136,11 +137,13 @@ export async function publishZipFile(store: ObjectStore, zipFile: string, signat
     statics = src.entries().filter((e) => e.type === 'file' && isStaticPath(e.path)).map((e) => e.path);
     for (const rel of statics) {
       try {
-        validateKey(KEYS.staticFile(name, version, rel));
+        checkPortableKey(KEYS.staticFile(name, version, rel));
       } catch (e) {
         throw new PsError('ZIP_PATH_INVALID', `${rel} cannot be stored as a static file: ${(e as Error).message}`);
       }
     }
+    // 4b. the index can be updated (the last step): an unreadable cursor would refuse the publish after its writes
+    if (opts.index !== false) await checkIndexReadable(store, signal);
   } catch (e) {
     await src.close();
     throw e;
@@ -298,6 +301,20 @@ async function putSignature(store: ObjectStore, name: string, version: string, s
     }
   }
   log.debug({ key }, 'publish: a signature is already stored; keeping it');
+}
+
+/** INDEX_INVALID unless cursor.json is absent, or readable and naming a revision whose full index exists. */
+async function checkIndexReadable(store: ObjectStore, signal?: AbortSignal): Promise<void> {
+  let current: string | undefined;
+  try {
+    ({ current } = await readCursor(store, signal));
+  } catch (e) {
+    if (isPsError(e, 'INDEX_INVALID')) throw new PsError('INDEX_INVALID', `${e.detail ?? e.message}; nothing was written (fix or remove it, then run 'package-storage index')`);
+    throw e;
+  }
+  if (current !== undefined && !(await store.head(KEYS.indexAll(current), { signal }))) {
+    throw new PsError('INDEX_INVALID', `${KEYS.cursor} names ${current}, but ${KEYS.indexAll(current)} does not exist; nothing was written`);
+  }
 }
 
 interface Restorable {
