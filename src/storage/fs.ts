@@ -31,6 +31,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { PsError } from '../errors.js';
+import { ensureDir } from '../paths.js';
 import { validateKey, validatePrefix } from './keys.js';
 import type { Body, ByteRange, GetResult, ListResult, ObjectInfo, ObjectStore, PutOptions } from './types.js';
 
@@ -141,7 +142,7 @@ export class FsStore implements ObjectStore {
     try {
       // Object paths are checked against the real path of the root (a root reached through a symlink is fine;
       // a symlink below the root is not).
-      await fsp.mkdir(root, { recursive: true });
+      await ensureDir(root);
       root = await fsp.realpath(root);
     } catch (e) {
       throw new PsError('STORAGE_UNAVAILABLE', `cannot create fs store at ${root}: ${(e as Error).message}`, { cause: e });

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../../config.js';
 import { PsError } from '../../errors.js';
+import { ensureDir } from '../../paths.js';
 import { createLogger, type Logger } from '../../log.js';
 import { openStore } from '../../storage/index.js';
 import type { ObjectStore } from '../../storage/types.js';
@@ -75,7 +76,7 @@ async function ensureSampleKey(keysDir: string, log: Logger): Promise<{ privateK
   }
   const { generateKeyPair } = await import('../../signing/index.js');
   const kp = await generateKeyPair({ name: 'Package Storage samples', email: 'samples@package-storage.invalid' });
-  await fsp.mkdir(keysDir, { recursive: true, mode: 0o700 });
+  await ensureDir(keysDir, 0o700);
   await fsp.writeFile(priv, kp.privateKey, { mode: 0o600 });
   await fsp.writeFile(pub, kp.publicKey);
   log.info({ keysDir }, 'seed: generated a signing key for the samples');
@@ -182,7 +183,15 @@ export function register(program: Command): void {
         });
         const first = await reg.watcher.start();
         log.info({ storage: store.description, cursor: first.cursor, versions: first.count }, 'catalog loaded');
-        const address = await reg.app.listen({ host: cfg.host, port: cfg.port });
+        let address: string;
+        try {
+          address = await reg.app.listen({ host: cfg.host, port: cfg.port });
+        } catch (e) {
+          await reg.close().catch(() => {});
+          await store.close?.();
+          if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PsError('PORT_IN_USE', `${cfg.host}:${cfg.port}`, { cause: e });
+          throw e;
+        }
         process.stdout.write(`package-storage registry listening on ${address} (storage ${store.description}, ${first.count} package versions)\n`);
         await new Promise<void>((resolve) => {
           const stop = () => {
