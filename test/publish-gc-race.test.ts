@@ -20,7 +20,7 @@ test(`fs: ${ITERATIONS} rounds of gc racing a publish retry: no successful publi
   const store = await FsStore.open(dir);
   const fx = await raceFixture();
   const r = await runGcRace(store, fx, ITERATIONS);
-  t.diagnostic(`fs: ${r.iterations} rounds, ${r.succeeded} publishes succeeded, gc removed objects in ${r.gcRemoved}, ${r.broken.length} broken, ${r.ms} ms`);
+  t.diagnostic(`fs: ${r.iterations} rounds, ${r.succeeded} publishes succeeded, gc removed objects in ${r.gcRemoved}, publish waited for gc in ${r.publishWaited} and put objects back in ${r.publishRestored}, ${r.broken.length} broken, ${r.ms} ms`);
   assert.deepEqual(r.broken, []);
   assert.equal(r.succeeded, r.iterations, `publishes failed: ${JSON.stringify(r.failed.slice(0, 3))}`);
   assert.ok(r.gcRemoved > 0, 'gc never got to remove anything: the race was not exercised');
@@ -37,7 +37,7 @@ test(`s3: ${Math.ceil(ITERATIONS / 2)} rounds of gc racing a publish retry: no s
   });
   const fx = await raceFixture();
   const r = await runGcRace(store, fx, Math.ceil(ITERATIONS / 2));
-  t.diagnostic(`s3: ${r.iterations} rounds, ${r.succeeded} publishes succeeded, gc removed objects in ${r.gcRemoved}, ${r.broken.length} broken, ${r.ms} ms`);
+  t.diagnostic(`s3: ${r.iterations} rounds, ${r.succeeded} publishes succeeded, gc removed objects in ${r.gcRemoved}, publish waited for gc in ${r.publishWaited} and put objects back in ${r.publishRestored}, ${r.broken.length} broken, ${r.ms} ms`);
   assert.deepEqual(r.broken, []);
   assert.equal(r.succeeded, r.iterations, `publishes failed: ${JSON.stringify(r.failed.slice(0, 3))}`);
   assert.ok(r.gcRemoved > 0, 'gc never got to remove anything: the race was not exercised');

@@ -7,6 +7,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { pino } from 'pino';
 import type { ObjectStore } from '../../src/storage/types.js';
 import { KEYS } from '../../src/index/format.js';
 import { collectGarbage } from '../../src/publish/gc.js';
@@ -49,6 +50,10 @@ export interface RaceFigures {
   succeeded: number;
   /** Iterations where gc removed at least one object of the version. */
   gcRemoved: number;
+  /** Iterations where the publish found a gc claim and waited for it. */
+  publishWaited: number;
+  /** Iterations where the publish put back objects a gc had removed. */
+  publishRestored: number;
   /** Successful publishes that did not find every object afterwards (must be 0). */
   broken: { iteration: number; status: string; missing: string[] }[];
   /** Publishes that failed (any error: the invariant only concerns successes). */
@@ -64,14 +69,24 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export async function runGcRace(store: ObjectStore, fx: RaceFixture, iterations: number): Promise<RaceFigures> {
   const t0 = performance.now();
-  const out: RaceFigures = { iterations, succeeded: 0, gcRemoved: 0, broken: [], failed: [], ms: 0 };
+  const out: RaceFigures = { iterations, succeeded: 0, gcRemoved: 0, publishWaited: 0, publishRestored: 0, broken: [], failed: [], ms: 0 };
+  // what the publish did, from its own log lines
+  let waited = false;
+  let restored = false;
+  const logger = pino({ level: 'info' }, {
+    write(line: string) {
+      if (line.includes('waiting for it')) waited = true;
+      if (line.includes('putting it back') || line.includes('putting its objects back')) restored = true;
+    },
+  });
   const doc = KEYS.document(fx.name, fx.version);
-  const opts = { keyring: fx.keyring, index: false } as const;
+  const opts = { keyring: fx.keyring, index: false, logger } as const;
   for (let i = 0; i < iterations; i++) {
     // the crashed publish: every object, no document (a publish, then its document removed)
     await store.delete(doc);
     await publishPackage(store, { zip: fx.zip }, opts);
     await store.delete(doc);
+    waited = restored = false;
     const pDelay = Math.random() * 8;
     const gDelay = Math.random() * 8;
     const [p, g] = await Promise.allSettled([
@@ -79,6 +94,8 @@ export async function runGcRace(store: ObjectStore, fx: RaceFixture, iterations:
       sleep(gDelay).then(() => collectGarbage(store, { graceMs: 0 })),
     ]);
     if (g.status === 'fulfilled' && g.value.keys.length > 0) out.gcRemoved++;
+    if (waited) out.publishWaited++;
+    if (restored) out.publishRestored++;
     if (g.status === 'rejected') throw g.reason;
     if (p.status === 'rejected') {
       out.failed.push({ iteration: i, error: String((p.reason as Error)?.message ?? p.reason) });
