@@ -14,8 +14,9 @@ import { fileURLToPath } from 'node:url';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-async function startServe(args: string[]): Promise<{ url: string; stop: () => Promise<number | null>; stderr: () => string }> {
-  const p = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'src/cli/main.ts'), 'serve', '--host', '127.0.0.1', '--port', '0', ...args], {
+async function startServe(args: string[], opts: { host?: boolean } = {}): Promise<{ url: string; stop: () => Promise<number | null>; stderr: () => string }> {
+  const host = opts.host === false ? [] : ['--host', '127.0.0.1'];
+  const p = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'src/cli/main.ts'), 'serve', ...host, '--port', '0', ...args], {
     cwd: REPO,
     env: { ...process.env, PACKAGE_STORAGE_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -100,4 +101,37 @@ test('serve --trusted-keys <folder of keys generate>: /api/v1/keys serves the pu
   } finally {
     assert.equal(await s.stop(), 0, s.stderr());
   }
+});
+
+test('npm start (the demo) listens on 127.0.0.1 only; keys/ and build/ are git-ignored', { timeout: 180_000 }, async (t) => {
+  const pkg = JSON.parse(await readFile(path.join(REPO, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  // the start script's own arguments, run through tsx (dist/ may not be built), on a temp store and a free port
+  const m = /^node dist\/cli\/main\.js (.*)$/.exec(pkg.scripts.start);
+  assert.ok(m, `unexpected start script: ${pkg.scripts.start}`);
+  const args = m[1]!.split(/\s+/);
+  assert.equal(args[0], 'serve');
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'serve-start-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const s = await startServe([...args.slice(1), '--storage', path.join(dir, 'data')], { host: false });
+  try {
+    // the address the listening socket is bound to, as the kernel reports it (fastify's URL says 127.0.0.1 either way)
+    const port = Number(new URL(s.url).port);
+    if (!existsSync('/proc/net/tcp')) t.diagnostic('no /proc/net/tcp: bound address not checked');
+    else {
+      const bound: string[] = [];
+      for (const f of ['/proc/net/tcp', '/proc/net/tcp6']) {
+        const text = await readFile(f, 'utf8').catch(() => '');
+        for (const line of text.split('\n').slice(1)) {
+          const [, local, , state] = line.trim().split(/\s+/);
+          if (state === '0A' && local && Number.parseInt(local.split(':')[1]!, 16) === port) bound.push(local.split(':')[0]!);
+        }
+      }
+      assert.deepEqual(bound, ['0100007F'], `npm start's listening socket is bound to ${bound.join(', ')} (0100007F = 127.0.0.1)`);
+    }
+  } finally {
+    await s.stop();
+  }
+  const ignored = spawnSync('git', ['check-ignore', '-q', '--no-index', 'keys/private.asc'], { cwd: REPO }).status;
+  assert.equal(ignored, 0, 'keys/ is not git-ignored');
+  assert.equal(spawnSync('git', ['check-ignore', '-q', '--no-index', 'build/hello_logs-1.2.0.zip'], { cwd: REPO }).status, 0, 'build/ is not git-ignored');
 });
