@@ -27,7 +27,7 @@ import { openZip, checkPackageIdentity, type ZipLimits } from '../package/zip.js
 import { buildZip } from '../package/build.js';
 import { deriveDocument } from '../package/document.js';
 import { validatePackage } from '../spec/index.js';
-import { signDetached, verifyDetached, type Keyring } from '../signing/index.js';
+import { parseSignature, signDetached, verifyDetached, type Keyring } from '../signing/index.js';
 import { gcClaimKey, GC_CLAIM_STALE_MS } from './gc.js';
 
 export type PublishInput = { zip: string; signature?: string } | { dir: string };
@@ -79,10 +79,10 @@ export async function publishPackage(store: ObjectStore, input: PublishInput, op
       await fsp.rm(tmp, { recursive: true, force: true });
     }
   }
-  let signature: string | undefined;
+  let signature: Buffer | undefined;
   const sigPath = input.signature ?? `${input.zip}.sig`;
   try {
-    signature = await fsp.readFile(sigPath, 'utf8');
+    signature = await fsp.readFile(sigPath); // bytes: with --skip-verify they are stored exactly as given
   } catch (e) {
     if (input.signature !== undefined) throw new PsError('SIGNATURE_MISSING', `cannot read ${input.signature}: ${(e as Error).message}`);
   }
@@ -90,11 +90,14 @@ export async function publishPackage(store: ObjectStore, input: PublishInput, op
 }
 
 /**
- * Publish an already-received zip file with its armored signature text (if any). This is what the
+ * Publish an already-received zip file with its armored signature (text or bytes, if any). This is what the
  * registry's HTTP publish endpoint calls after spooling the upload to a temp file.
  */
-export async function publishZipFile(store: ObjectStore, zipFile: string, signature: string | undefined, opts: PublishOptions = {}, t0 = performance.now()): Promise<PublishOutcome> {
+export async function publishZipFile(store: ObjectStore, zipFile: string, signatureIn: string | Buffer | undefined, opts: PublishOptions = {}, t0 = performance.now()): Promise<PublishOutcome> {
   const log = opts.logger ?? silentLogger;
+  // the signature's exact bytes are what is stored; its text is what is checked
+  const signature = signatureIn === undefined ? undefined : typeof signatureIn === 'string' ? Buffer.from(signatureIn, 'utf8') : signatureIn;
+  const signatureText = signature?.toString('utf8');
   const signal = opts.signal;
 
   // 1. read safely (every entry is decompressed once, so bombs and size lies are caught before any write)
@@ -115,14 +118,21 @@ export async function publishZipFile(store: ObjectStore, zipFile: string, signat
       throw new PsError('SPEC_INVALID', `${name}-${version}: ${v.errors.length} error(s): ${first}${v.errors.length > 3 ? '; ...' : ''}`, { data: v.errors });
     }
 
-    // 3. signature
-    if (signature !== undefined && !/-----BEGIN PGP SIGNATURE-----/.test(signature)) {
+    // 3. signature. With skipVerify a given signature is stored as is (as Elastic's registry serves whatever
+    // .sig it has), with a warning when it is not a parseable OpenPGP signature.
+    if (signatureText !== undefined && opts.skipVerify) {
+      try {
+        await parseSignature(signatureText);
+      } catch (e) {
+        log.warn({ package: `${name}-${version}`, reason: (e as Error).message }, 'publish --skip-verify: the signature is not a parseable armored OpenPGP signature; storing it as is');
+      }
+    } else if (signatureText !== undefined && !/-----BEGIN PGP SIGNATURE-----/.test(signatureText)) {
       throw new PsError('SIGNATURE_MALFORMED', `${name}-${version}: not an ASCII-armored signature`);
     }
     if (!opts.skipVerify) {
-      if (signature === undefined) throw new PsError('SIGNATURE_MISSING', `${name}-${version}: no signature (give --signature or put ${path.basename(zipFile)}.sig beside the zip)`);
+      if (signatureText === undefined) throw new PsError('SIGNATURE_MISSING', `${name}-${version}: no signature (give --signature or put ${path.basename(zipFile)}.sig beside the zip)`);
       if (!opts.keyring) throw new PsError('SIGNATURE_UNKNOWN_KEY', 'no trusted keys configured (--trusted-keys or PACKAGE_STORAGE_TRUSTED_KEYS), or use --skip-verify');
-      await verifyDetached(zipFile, signature, opts.keyring);
+      await verifyDetached(zipFile, signatureText, opts.keyring);
     }
 
     // 4. the document (derived and checked now, written last)
@@ -267,7 +277,7 @@ async function finish(store: ObjectStore, status: PublishStatus, name: string, v
   return out;
 }
 
-async function putSignature(store: ObjectStore, name: string, version: string, signature: string, opts: PublishOptions, log: Logger): Promise<void> {
+async function putSignature(store: ObjectStore, name: string, version: string, signature: Buffer, opts: PublishOptions, log: Logger): Promise<void> {
   const key = KEYS.sig(name, version);
   try {
     await store.putIfAbsent(key, signature, { contentType: 'application/pgp-signature', signal: opts.signal });
@@ -275,9 +285,9 @@ async function putSignature(store: ObjectStore, name: string, version: string, s
   } catch (e) {
     if (!isPsError(e, 'STORAGE_PRECONDITION_FAILED')) throw e;
   }
-  let stored: string;
+  let stored: Buffer;
   try {
-    stored = await readText(store, key, opts.signal);
+    stored = await readBytes(store, key, opts.signal);
   } catch (e) {
     if (!isPsError(e, 'STORAGE_NOT_FOUND')) throw e;
     await store.putIfAbsent(key, signature, { contentType: 'application/pgp-signature', signal: opts.signal }).catch((e2) => {
@@ -285,13 +295,13 @@ async function putSignature(store: ObjectStore, name: string, version: string, s
     });
     return; // removed meanwhile (a gc): written again (or by a concurrent publish)
   }
-  if (stored === signature) return;
+  if (stored.equals(signature)) return;
   // Another signature for the same zip bytes (signatures are not deterministic): keep the stored one if it
   // verifies; replace it only if it does not (it came from an unverified, never-completed attempt).
   if (opts.keyring && !opts.skipVerify) {
     try {
       const zipBody = (await store.get(KEYS.zip(name, version), { signal: opts.signal })).body;
-      await verifyDetached(zipBody as Readable, stored, opts.keyring);
+      await verifyDetached(zipBody as Readable, stored.toString('utf8'), opts.keyring);
       log.debug({ key }, 'publish: a valid signature is already stored; keeping it');
       return;
     } catch {
@@ -320,7 +330,7 @@ async function checkIndexReadable(store: ObjectStore, signal?: AbortSignal): Pro
 interface Restorable {
   key: string;
   contentType: string;
-  body: () => Promise<string | Readable>;
+  body: () => Promise<string | Buffer | Readable>;
 }
 
 /** Put back any of `objects` that is missing (removed by a gc racing this publish). */
@@ -332,7 +342,7 @@ async function restoreMissing(store: ObjectStore, objects: Restorable[], log: Lo
     try {
       await store.putIfAbsent(o.key, body, { contentType: o.contentType, signal });
     } catch (e) {
-      if (typeof body !== 'string') await drain(body);
+      if (typeof body !== 'string' && !Buffer.isBuffer(body)) await drain(body);
       if (!isPsError(e, 'STORAGE_PRECONDITION_FAILED')) throw e; // put back by a concurrent publish: fine
     }
   });
@@ -419,10 +429,14 @@ async function sameAsStored(store: ObjectStore, key: string, local: Digest, sign
   return remote.sha256 === local.sha256;
 }
 
-async function readText(store: ObjectStore, key: string, signal?: AbortSignal): Promise<string> {
+async function readBytes(store: ObjectStore, key: string, signal?: AbortSignal): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of (await store.get(key, { signal })).body) chunks.push(Buffer.from(c as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+async function readText(store: ObjectStore, key: string, signal?: AbortSignal): Promise<string> {
+  return (await readBytes(store, key, signal)).toString('utf8');
 }
 
 async function drain(s: Readable): Promise<void> {
