@@ -147,3 +147,22 @@ test('a FIFO where a zip is expected is "not found", never blocks, and other dow
     await rename(`${fifo}.real`, fifo);
   }
 });
+
+test('planted internal files: a FIFO or symlink as a lock file does not block a write; a symlinked internal folder refuses to open', { timeout: 60_000 }, async () => {
+  const { createHash } = await import('node:crypto');
+  const lockOf = (key: string) => path.join(root, '.fsstore/locks', `${createHash('sha256').update(key).digest('hex')}.lock`);
+  execFileSync('mkfifo', [lockOf('planted/fifo-lock')]);
+  await symlink(path.join(outside, 'secret.txt'), lockOf('planted/link-lock'));
+  for (const key of ['planted/fifo-lock', 'planted/link-lock']) {
+    const t0 = Date.now();
+    await store.put(key, 'written');
+    assert.ok(Date.now() - t0 < 10_000, `${key}: put waited ${Date.now() - t0} ms on a planted lock`);
+    assert.equal((await store.head(key))?.size, 7);
+  }
+  assert.equal(await readFile(path.join(outside, 'secret.txt'), 'utf8'), SECRET);
+  // a store whose .fsstore/tmp is a symlink to a folder outside: refused at open (temp files would land there)
+  const r3 = path.join(work, 'store3');
+  await mkdir(path.join(r3, '.fsstore'), { recursive: true });
+  await symlink(outside, path.join(r3, '.fsstore/tmp'));
+  await assert.rejects(FsStore.open(r3), (e) => isPsError(e, 'STORAGE_UNAVAILABLE'));
+});

@@ -155,6 +155,10 @@ export class FsStore implements ObjectStore {
     } catch (e) {
       throw new PsError('STORAGE_UNAVAILABLE', `cannot create fs store at ${root}: ${(e as Error).message}`, { cause: e });
     }
+    // the internal folders are written to as well: a planted symlink there would send temp files outside the store
+    for (const d of [s.internal, s.tmpDir, s.metaDir, s.lockDir]) {
+      if ((await fsp.lstat(d)).isSymbolicLink()) throw new PsError('STORAGE_UNAVAILABLE', `cannot open fs store at ${root}: ${path.relative(root, d)} is a symbolic link`);
+    }
     await s.sweepTemp(opts.staleTempMs ?? 24 * 3600_000);
     return s;
   }
@@ -845,12 +849,18 @@ interface LockHolder {
 async function readLock(lp: string): Promise<LockHolder | undefined> {
   let fh: FileHandle;
   try {
-    fh = await fsp.open(lp, 'r');
-  } catch {
+    fh = await fsp.open(lp, fsc.O_RDONLY | fsc.O_NOFOLLOW | fsc.O_NONBLOCK); // a planted FIFO must not block
+  } catch (e) {
+    // a symlink (or socket) where a lock file should be was never written by us: abandoned at once
+    if (errCode(e) === 'ELOOP' || errCode(e) === 'ENXIO') {
+      const st = await fsp.lstat(lp).catch(() => undefined);
+      return st ? { time: 0, tag: `nonfile-${st.ino}` } : undefined;
+    }
     return undefined;
   }
   try {
     const st = await fh.stat();
+    if (!st.isFile()) return { time: 0, tag: `nonfile-${st.ino}` }; // a FIFO or device: not a lock of ours
     const text = await fh.readFile('utf8');
     try {
       const j = JSON.parse(text) as { pid?: number; host?: string; nonce?: string; time?: number };

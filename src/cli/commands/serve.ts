@@ -190,6 +190,7 @@ export function register(program: Command): void {
           await reg.close().catch(() => {});
           await store.close?.();
           if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PsError('PORT_IN_USE', `${cfg.host}:${cfg.port}`, { cause: e });
+          if ((e as NodeJS.ErrnoException).code === 'EACCES') throw new PsError('PERMISSION_DENIED', `cannot listen on ${cfg.host}:${cfg.port} (ports below 1024 need privileges: choose another with --port or PACKAGE_STORAGE_PORT)`, { cause: e });
           throw e;
         }
         process.stdout.write(`package-storage registry listening on ${address} (storage ${store.description}, ${first.count} package versions)\n`);
