@@ -72,7 +72,14 @@ export const ERROR_CATALOG = {
   UPSTREAM_TIMEOUT: { status: 504, message: 'upstream registry did not answer in time' },
   UPSTREAM_NOT_FOUND: { status: 404, message: 'upstream registry has no such object' },
   UPSTREAM_BAD_ANSWER: { status: 502, message: 'upstream registry answer is not what the API promises' },
-} as const satisfies Record<string, { status: number; message: string }>;
+
+  // operator mistakes on the local machine (issue 12 item 14): system errors a user can fix, each with a hint.
+  // The CLI maps them from Node's errno errors (systemError below); they never come from an HTTP request.
+  PORT_IN_USE: { status: 500, message: 'the listen address is already in use', hint: 'choose another port with --port or PACKAGE_STORAGE_PORT (0 picks a free one), or stop the process that holds it' },
+  PATH_NOT_FOUND: { status: 500, message: 'no such file or folder', hint: 'check the path (relative paths are resolved against the current folder)' },
+  PERMISSION_DENIED: { status: 500, message: 'permission denied', hint: 'run as a user who may read/write that path, or choose another path' },
+  PATH_CONFLICT: { status: 500, message: 'a file is in the way of a folder (or a folder in the way of a file)', hint: 'an output folder cannot be created under an existing file: choose another output path or remove the file' },
+} as const satisfies Record<string, { status: number; message: string; hint?: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
 
@@ -83,6 +90,8 @@ export class PsError extends Error {
   readonly detail?: string;
   /** Structured extras (e.g. validation errors) for JSON output. */
   readonly data?: unknown;
+  /** What the user can do about it (from the catalog), for the CLI. */
+  readonly hint?: string;
 
   constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown; data?: unknown }) {
     const base = ERROR_CATALOG[code];
@@ -92,6 +101,7 @@ export class PsError extends Error {
     this.status = base.status;
     this.detail = detail;
     this.data = options?.data;
+    this.hint = (base as { hint?: string }).hint;
   }
 
   toJSON(): { code: ErrorCode; message: string; data?: unknown } {
@@ -101,6 +111,34 @@ export class PsError extends Error {
 
 export function isPsError(e: unknown, code?: ErrorCode): e is PsError {
   return e instanceof PsError && (code === undefined || e.code === code);
+}
+
+/**
+ * A Node system error (errno code + syscall) that is the operator's to fix, as its catalog code: EADDRINUSE →
+ * PORT_IN_USE, ENOENT → PATH_NOT_FOUND, EACCES/EPERM/EROFS → PERMISSION_DENIED, EEXIST/ENOTDIR/EISDIR →
+ * PATH_CONFLICT. Undefined for anything else.
+ */
+export function systemError(e: unknown): PsError | undefined {
+  if (!(e instanceof Error)) return undefined;
+  const err = e as NodeJS.ErrnoException & { address?: string; port?: number; dest?: string };
+  if (typeof err.code !== 'string' || typeof err.syscall !== 'string') return undefined;
+  const where = `${err.syscall}${err.path ? ` '${err.path}'` : ''}${err.dest ? ` -> '${err.dest}'` : ''}`;
+  switch (err.code) {
+    case 'EADDRINUSE':
+      return new PsError('PORT_IN_USE', `${err.address ?? ''}${err.port !== undefined ? `:${err.port}` : ''} (${err.syscall})`, { cause: e });
+    case 'ENOENT':
+      return new PsError('PATH_NOT_FOUND', where, { cause: e });
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+      return new PsError('PERMISSION_DENIED', `${where}${err.code === 'EROFS' ? ' (read-only file system)' : ''}`, { cause: e });
+    case 'EEXIST':
+    case 'ENOTDIR':
+    case 'EISDIR':
+      return new PsError('PATH_CONFLICT', `${where} (${err.code})`, { cause: e });
+    default:
+      return undefined;
+  }
 }
 
 /** Wrap anything thrown into a PsError (unknown errors become INTERNAL, keeping the cause). */

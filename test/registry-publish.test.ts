@@ -141,7 +141,7 @@ test('HTTP publish verifies signatures against the trusted keys (raw zip body + 
     ui: false,
     requestLogs: false,
     publishTokens: ['tok'],
-    trustedKeysArmored: trusted.publicKey,
+    trustedKeys: keyring,
     publish: (zip, sig) => publishZipFile(store, zip, sig, { keyring }),
   });
   t.after(() => reg.close());

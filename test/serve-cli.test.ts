@@ -5,17 +5,18 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-async function startServe(args: string[]): Promise<{ url: string; stop: () => Promise<number | null>; stderr: () => string }> {
-  const p = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'src/cli/main.ts'), 'serve', '--host', '127.0.0.1', '--port', '0', ...args], {
+async function startServe(args: string[], opts: { host?: boolean } = {}): Promise<{ url: string; stop: () => Promise<number | null>; stderr: () => string }> {
+  const host = opts.host === false ? [] : ['--host', '127.0.0.1'];
+  const p = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'src/cli/main.ts'), 'serve', ...host, '--port', '0', ...args], {
     cwd: REPO,
     env: { ...process.env, PACKAGE_STORAGE_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -76,4 +77,61 @@ test('serve --seed-samples seeds an empty store once, signs with a key kept outs
   } finally {
     await s2.stop();
   }
+});
+
+test('serve --trusted-keys <folder of keys generate>: /api/v1/keys serves the public key only, and loading private.asc warns', { timeout: 120_000 }, async (t) => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'serve-keys-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const keys = path.join(dir, 'keys');
+  // exactly what the README and `serve --help` show: keys generate --out-dir keys, then --trusted-keys keys/
+  const gen = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO, 'src/cli/main.ts'), 'keys', 'generate', '--name', 'Key Test', '--email', 'k@example.com', '--out-dir', keys], { cwd: REPO, encoding: 'utf8' });
+  assert.equal(gen.status, 0, gen.stderr);
+  const fingerprint = gen.stdout.trim();
+  assert.match(await readFile(path.join(keys, 'private.asc'), 'utf8'), /BEGIN PGP PRIVATE KEY BLOCK/);
+  const s = await startServe(['--storage', path.join(dir, 'data'), '--trusted-keys', keys]);
+  try {
+    const r = await fetch(`${s.url}/api/v1/keys`);
+    assert.equal(r.status, 200);
+    const body = await r.text();
+    assert.doesNotMatch(body, /PRIVATE/, 'a private key block was served');
+    assert.match(body, /BEGIN PGP PUBLIC KEY BLOCK/);
+    const { describeKeys } = await import('../src/signing/index.js');
+    assert.deepEqual((await describeKeys(body)).map((k) => k.fingerprint), [fingerprint], 'the trusted key, once');
+    assert.match(s.stderr(), /PRIVATE key/, `no warning about private.asc in the log:\n${s.stderr()}`);
+  } finally {
+    assert.equal(await s.stop(), 0, s.stderr());
+  }
+});
+
+test('npm start (the demo) listens on 127.0.0.1 only; keys/ and build/ are git-ignored', { timeout: 180_000 }, async (t) => {
+  const pkg = JSON.parse(await readFile(path.join(REPO, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  // the start script's own arguments, run through tsx (dist/ may not be built), on a temp store and a free port
+  const m = /^node dist\/cli\/main\.js (.*)$/.exec(pkg.scripts.start);
+  assert.ok(m, `unexpected start script: ${pkg.scripts.start}`);
+  const args = m[1]!.split(/\s+/);
+  assert.equal(args[0], 'serve');
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'serve-start-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const s = await startServe([...args.slice(1), '--storage', path.join(dir, 'data')], { host: false });
+  try {
+    // the address the listening socket is bound to, as the kernel reports it (fastify's URL says 127.0.0.1 either way)
+    const port = Number(new URL(s.url).port);
+    if (!existsSync('/proc/net/tcp')) t.diagnostic('no /proc/net/tcp: bound address not checked');
+    else {
+      const bound: string[] = [];
+      for (const f of ['/proc/net/tcp', '/proc/net/tcp6']) {
+        const text = await readFile(f, 'utf8').catch(() => '');
+        for (const line of text.split('\n').slice(1)) {
+          const [, local, , state] = line.trim().split(/\s+/);
+          if (state === '0A' && local && Number.parseInt(local.split(':')[1]!, 16) === port) bound.push(local.split(':')[0]!);
+        }
+      }
+      assert.deepEqual(bound, ['0100007F'], `npm start's listening socket is bound to ${bound.join(', ')} (0100007F = 127.0.0.1)`);
+    }
+  } finally {
+    await s.stop();
+  }
+  const ignored = spawnSync('git', ['check-ignore', '-q', '--no-index', 'keys/private.asc'], { cwd: REPO }).status;
+  assert.equal(ignored, 0, 'keys/ is not git-ignored');
+  assert.equal(spawnSync('git', ['check-ignore', '-q', '--no-index', 'build/hello_logs-1.2.0.zip'], { cwd: REPO }).status, 0, 'build/ is not git-ignored');
 });

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { PsError, toPsError, type ErrorCode } from '../errors.js';
+import { PsError, systemError, toPsError, type ErrorCode } from '../errors.js';
 
 /** Exit codes: 0 ok, 1 a refused input / failed operation, 2 usage or not implemented. */
 export const EXIT_OK = 0;
@@ -8,8 +8,10 @@ export const EXIT_USAGE = 2;
 
 /** Print an error plainly (`error CODE: message`) and return the exit code to use. */
 export function reportError(e: unknown): number {
-  const err = toPsError(e);
+  // an operator's mistake (port in use, missing path, permissions) gets its own code and hint, not INTERNAL
+  const err = e instanceof PsError ? e : (systemError(e) ?? toPsError(e));
   process.stderr.write(`error ${err.code}: ${err.message}\n`);
+  if (err.hint) process.stderr.write(`hint: ${err.hint}\n`);
   if (err.code === 'INTERNAL' && err.cause instanceof Error && err.cause.stack && process.env.PACKAGE_STORAGE_DEBUG) {
     process.stderr.write(`${err.cause.stack}\n`);
   }

@@ -21,6 +21,7 @@ import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import yazl from 'yazl';
 import { PsError } from '../errors.js';
+import { ensureDir } from '../paths.js';
 import { openFolder } from './folder.js';
 import { checkPackageIdentity } from './zip.js';
 
@@ -97,7 +98,7 @@ export async function buildZip(
   const file = await resolveOut(out, base);
   const root = path.resolve(dir);
   const items = await collect(root, file);
-  await fsp.mkdir(path.dirname(file), { recursive: true });
+  await ensureDir(path.dirname(file));
 
   const zip = new yazl.ZipFile();
   const dirOpts = { mtime: BUILD_MTIME, mode: DIR_MODE, forceDosTimestamp: true };

@@ -16,7 +16,8 @@ import mime from 'mime-types';
 import { PsError, isPsError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { ObjectStore, ObjectInfo } from '../storage/types.js';
-import { validateKey } from '../storage/keys.js';
+import { checkPortableKey } from '../storage/keys.js';
+import { readCursor } from '../index/reader.js';
 import { KEYS, entryKey, type PackageDocument } from '../index/format.js';
 import { crashPoint } from '../index/crash.js';
 import { checkDocument } from '../index/revision.js';
@@ -26,7 +27,8 @@ import { openZip, checkPackageIdentity, type ZipLimits } from '../package/zip.js
 import { buildZip } from '../package/build.js';
 import { deriveDocument } from '../package/document.js';
 import { validatePackage } from '../spec/index.js';
-import { signDetached, verifyDetached, type Keyring } from '../signing/index.js';
+import { parseSignature, signDetached, verifyDetached, type Keyring } from '../signing/index.js';
+import { gcClaimKey, GC_CLAIM_STALE_MS } from './gc.js';
 
 export type PublishInput = { zip: string; signature?: string } | { dir: string };
 
@@ -79,10 +81,10 @@ export async function publishPackage(store: ObjectStore, input: PublishInput, op
       await fsp.rm(tmp, { recursive: true, force: true });
     }
   }
-  let signature: string | undefined;
+  let signature: Buffer | undefined;
   const sigPath = input.signature ?? `${input.zip}.sig`;
   try {
-    signature = await fsp.readFile(sigPath, 'utf8');
+    signature = await fsp.readFile(sigPath); // bytes: with --skip-verify they are stored exactly as given
   } catch (e) {
     if (input.signature !== undefined) throw new PsError('SIGNATURE_MISSING', `cannot read ${input.signature}: ${(e as Error).message}`);
   }
@@ -90,11 +92,14 @@ export async function publishPackage(store: ObjectStore, input: PublishInput, op
 }
 
 /**
- * Publish an already-received zip file with its armored signature text (if any). This is what the
+ * Publish an already-received zip file with its armored signature (text or bytes, if any). This is what the
  * registry's HTTP publish endpoint calls after spooling the upload to a temp file.
  */
-export async function publishZipFile(store: ObjectStore, zipFile: string, signature: string | undefined, opts: PublishOptions = {}, t0 = performance.now()): Promise<PublishOutcome> {
+export async function publishZipFile(store: ObjectStore, zipFile: string, signatureIn: string | Buffer | undefined, opts: PublishOptions = {}, t0 = performance.now()): Promise<PublishOutcome> {
   const log = opts.logger ?? silentLogger;
+  // the signature's exact bytes are what is stored; its text is what is checked
+  const signature = signatureIn === undefined ? undefined : typeof signatureIn === 'string' ? Buffer.from(signatureIn, 'utf8') : signatureIn;
+  const signatureText = signature?.toString('utf8');
   const signal = opts.signal;
 
   // 1. read safely (every entry is decompressed once, so bombs and size lies are caught before any write)
@@ -118,14 +123,21 @@ export async function publishZipFile(store: ObjectStore, zipFile: string, signat
       throw new PsError('SPEC_INVALID', `${name}-${version}: ${v.errors.length} error(s): ${first}${v.errors.length > 3 ? '; ...' : ''}`, { data: v.errors });
     }
 
-    // 3. signature
-    if (signature !== undefined && !/-----BEGIN PGP SIGNATURE-----/.test(signature)) {
+    // 3. signature. With skipVerify a given signature is stored as is (as Elastic's registry serves whatever
+    // .sig it has), with a warning when it is not a parseable OpenPGP signature.
+    if (signatureText !== undefined && opts.skipVerify) {
+      try {
+        await parseSignature(signatureText);
+      } catch (e) {
+        log.warn({ package: `${name}-${version}`, reason: (e as Error).message }, 'publish --skip-verify: the signature is not a parseable armored OpenPGP signature; storing it as is');
+      }
+    } else if (signatureText !== undefined && !/-----BEGIN PGP SIGNATURE-----/.test(signatureText)) {
       throw new PsError('SIGNATURE_MALFORMED', `${name}-${version}: not an ASCII-armored signature`);
     }
     if (!opts.skipVerify) {
-      if (signature === undefined) throw new PsError('SIGNATURE_MISSING', `${name}-${version}: no signature (give --signature or put ${path.basename(zipFile)}.sig beside the zip)`);
+      if (signatureText === undefined) throw new PsError('SIGNATURE_MISSING', `${name}-${version}: no signature (give --signature or put ${path.basename(zipFile)}.sig beside the zip)`);
       if (!opts.keyring) throw new PsError('SIGNATURE_UNKNOWN_KEY', 'no trusted keys configured (--trusted-keys or PACKAGE_STORAGE_TRUSTED_KEYS), or use --skip-verify');
-      await verifyDetached(zipFile, signature, opts.keyring);
+      await verifyDetached(zipFile, signatureText, opts.keyring);
     }
 
     // 4. the document (derived and checked now, written last)
@@ -140,17 +152,25 @@ export async function publishZipFile(store: ObjectStore, zipFile: string, signat
     statics = src.entries().filter((e) => e.type === 'file' && isStaticPath(e.path)).map((e) => e.path);
     for (const rel of statics) {
       try {
-        validateKey(KEYS.staticFile(name, version, rel));
+        checkPortableKey(KEYS.staticFile(name, version, rel));
       } catch (e) {
         throw new PsError('ZIP_PATH_INVALID', `${rel} cannot be stored as a static file: ${(e as Error).message}`);
       }
     }
+    // 4b. the index can be updated (the last step): an unreadable cursor would refuse the publish after its writes
+    if (opts.index !== false) await checkIndexReadable(store, signal);
   } catch (e) {
     await src.close();
     throw e;
   }
 
   const key = `${name}-${version}`;
+  // every object the document points to, and how to put it back if a concurrent gc removed it
+  const objects: Restorable[] = [
+    { key: KEYS.zip(name, version), contentType: 'application/zip', body: async () => createReadStream(zipFile) },
+    ...(signature !== undefined ? [{ key: KEYS.sig(name, version), contentType: 'application/pgp-signature', body: async () => signature }] : []),
+    ...statics.map((rel) => ({ key: KEYS.staticFile(name, version, rel), contentType: contentTypeFor(rel), body: async () => (await src.openStream(rel)) as Readable })),
+  ];
   const writeAll = async (): Promise<void> => {
     crashPoint('validated');
     const local = await hashFile(zipFile);
@@ -158,25 +178,39 @@ export async function publishZipFile(store: ObjectStore, zipFile: string, signat
     // Already published? (the document exists): same zip bytes = no-op success, different = refused.
     const existingDoc = await store.head(KEYS.document(name, version), { signal });
     if (existingDoc) {
+      await awaitNoGcClaim(store, name, version, log, signal);
       if (!(await sameAsStored(store, KEYS.zip(name, version), local, signal))) {
-        throw new PsError('VERSION_EXISTS', `${key} is already published with different bytes; publish a new version`);
+        // A document without its zip (removed by a gc that raced an earlier publish): if the document is the one
+        // this zip makes, the version is ours to repair; otherwise it is another package.
+        const zipGone = !(await store.head(KEYS.zip(name, version), { signal }));
+        if (!zipGone || (await readText(store, KEYS.document(name, version), signal).catch(() => '')) !== docBytes) {
+          throw new PsError('VERSION_EXISTS', `${key} is already published with different bytes; publish a new version`);
+        }
+        log.warn({ package: key }, 'publish: the published version had lost its zip; putting its objects back');
       }
+      await restoreMissing(store, objects, log, signal);
       log.info({ package: key }, 'publish: already published');
       status = 'already-published';
       return;
     }
 
     // 5. the zip, write-once
-    const zipStream = createReadStream(zipFile);
-    try {
-      await store.putIfAbsent(KEYS.zip(name, version), zipStream, { contentType: 'application/zip', signal });
-    } catch (e) {
-      zipStream.destroy();
-      if (!isPsError(e, 'STORAGE_PRECONDITION_FAILED')) throw e;
-      if (!(await sameAsStored(store, KEYS.zip(name, version), local, signal))) {
+    for (let attempt = 0; ; attempt++) {
+      const zipStream = createReadStream(zipFile);
+      try {
+        await store.putIfAbsent(KEYS.zip(name, version), zipStream, { contentType: 'application/zip', signal });
+        break;
+      } catch (e) {
+        zipStream.destroy();
+        if (!isPsError(e, 'STORAGE_PRECONDITION_FAILED')) throw e;
+        if (await sameAsStored(store, KEYS.zip(name, version), local, signal)) {
+          log.debug({ package: key }, 'publish: zip already stored (same bytes), continuing');
+          break;
+        }
+        // removed between our write and our look (a gc): write it again
+        if (attempt < 5 && !(await store.head(KEYS.zip(name, version), { signal }))) continue;
         throw new PsError('VERSION_EXISTS', `${key}: a different zip is already stored for this version (left by an unfinished publish? 'package-storage gc' removes it after its grace period)`);
       }
-      log.debug({ package: key }, 'publish: zip already stored (same bytes), continuing');
     }
     crashPoint('zip');
 
@@ -192,10 +226,9 @@ export async function publishZipFile(store: ObjectStore, zipFile: string, signat
     });
     crashPoint('static');
 
-    // 8. the document, last. Its objects must still be there (a gc with a too-short grace could race us).
-    if (!(await store.head(KEYS.zip(name, version), { signal }))) {
-      throw new PsError('PUBLISH_FAILED', `${KEYS.zip(name, version)} vanished before the document was written (gc?); publish again`);
-    }
+    // 8. the document, last. Its objects must still be there (a gc may be removing them: wait for it, put back).
+    await awaitNoGcClaim(store, name, version, log, signal);
+    await restoreMissing(store, objects, log, signal);
     try {
       await store.putIfAbsent(KEYS.document(name, version), docBytes, { contentType: 'application/json', signal });
     } catch (e) {
@@ -203,6 +236,10 @@ export async function publishZipFile(store: ObjectStore, zipFile: string, signat
       status = 'already-published'; // a concurrent publish of the same bytes won
     }
     crashPoint('document');
+    // 9. Only now is success certain: a gc that claimed the version after this point sees the document and
+    // deletes nothing; one that claimed it before has finished once its claim is gone. Put back what it removed.
+    await awaitNoGcClaim(store, name, version, log, signal);
+    await restoreMissing(store, objects, log, signal);
     log.info({ package: key, status }, 'publish: package written');
   };
   let status: PublishStatus = 'published';
@@ -245,7 +282,7 @@ async function finish(store: ObjectStore, status: PublishStatus, name: string, v
   return out;
 }
 
-async function putSignature(store: ObjectStore, name: string, version: string, signature: string, opts: PublishOptions, log: Logger): Promise<void> {
+async function putSignature(store: ObjectStore, name: string, version: string, signature: Buffer, opts: PublishOptions, log: Logger): Promise<void> {
   const key = KEYS.sig(name, version);
   try {
     await store.putIfAbsent(key, signature, { contentType: 'application/pgp-signature', signal: opts.signal });
@@ -253,14 +290,23 @@ async function putSignature(store: ObjectStore, name: string, version: string, s
   } catch (e) {
     if (!isPsError(e, 'STORAGE_PRECONDITION_FAILED')) throw e;
   }
-  const stored = await readText(store, key, opts.signal);
-  if (stored === signature) return;
+  let stored: Buffer;
+  try {
+    stored = await readBytes(store, key, opts.signal);
+  } catch (e) {
+    if (!isPsError(e, 'STORAGE_NOT_FOUND')) throw e;
+    await store.putIfAbsent(key, signature, { contentType: 'application/pgp-signature', signal: opts.signal }).catch((e2) => {
+      if (!isPsError(e2, 'STORAGE_PRECONDITION_FAILED')) throw e2;
+    });
+    return; // removed meanwhile (a gc): written again (or by a concurrent publish)
+  }
+  if (stored.equals(signature)) return;
   // Another signature for the same zip bytes (signatures are not deterministic): keep the stored one if it
   // verifies; replace it only if it does not (it came from an unverified, never-completed attempt).
   if (opts.keyring && !opts.skipVerify) {
     try {
       const zipBody = (await store.get(KEYS.zip(name, version), { signal: opts.signal })).body;
-      await verifyDetached(zipBody as Readable, stored, opts.keyring);
+      await verifyDetached(zipBody as Readable, stored.toString('utf8'), opts.keyring);
       log.debug({ key }, 'publish: a valid signature is already stored; keeping it');
       return;
     } catch {
@@ -270,6 +316,63 @@ async function putSignature(store: ObjectStore, name: string, version: string, s
     }
   }
   log.debug({ key }, 'publish: a signature is already stored; keeping it');
+}
+
+/** INDEX_INVALID unless cursor.json is absent, or readable and naming a revision whose full index exists. */
+async function checkIndexReadable(store: ObjectStore, signal?: AbortSignal): Promise<void> {
+  let current: string | undefined;
+  try {
+    ({ current } = await readCursor(store, signal));
+  } catch (e) {
+    if (isPsError(e, 'INDEX_INVALID')) throw new PsError('INDEX_INVALID', `${e.detail ?? e.message}; nothing was written (fix or remove it, then run 'package-storage index')`);
+    throw e;
+  }
+  if (current !== undefined && !(await store.head(KEYS.indexAll(current), { signal }))) {
+    throw new PsError('INDEX_INVALID', `${KEYS.cursor} names ${current}, but ${KEYS.indexAll(current)} does not exist; nothing was written`);
+  }
+}
+
+interface Restorable {
+  key: string;
+  contentType: string;
+  body: () => Promise<string | Buffer | Readable>;
+}
+
+/** Put back any of `objects` that is missing (removed by a gc racing this publish). */
+async function restoreMissing(store: ObjectStore, objects: Restorable[], log: Logger, signal?: AbortSignal): Promise<void> {
+  await mapLimit(objects, 8, async (o) => {
+    if (await store.head(o.key, { signal })) return;
+    log.warn({ key: o.key }, 'publish: an object was removed meanwhile (gc?); putting it back');
+    const body = await o.body();
+    try {
+      await store.putIfAbsent(o.key, body, { contentType: o.contentType, signal });
+    } catch (e) {
+      if (typeof body !== 'string' && !Buffer.isBuffer(body)) await drain(body);
+      if (!isPsError(e, 'STORAGE_PRECONDITION_FAILED')) throw e; // put back by a concurrent publish: fine
+    }
+  });
+}
+
+/**
+ * Wait until no gc claims this version (gc.ts): a gc holding the claim may be deleting its objects. A claim seen
+ * unchanged for GC_CLAIM_STALE_MS (by our clock) belongs to a gc that died: it is removed.
+ */
+async function awaitNoGcClaim(store: ObjectStore, name: string, version: string, log: Logger, signal?: AbortSignal): Promise<void> {
+  const claim = gcClaimKey(name, version);
+  let seen: { etag: string; since: number } | undefined;
+  for (let i = 0; ; i++) {
+    const info = await store.head(claim, { signal });
+    if (!info) return;
+    if (!seen || seen.etag !== info.etag) seen = { etag: info.etag, since: performance.now() };
+    else if (performance.now() - seen.since > GC_CLAIM_STALE_MS) {
+      log.warn({ key: claim }, 'publish: removing a gc claim unchanged for too long (its gc died)');
+      await store.delete(claim, { signal });
+      continue;
+    }
+    if (i === 0) log.info({ key: claim }, 'publish: a gc is working on this version; waiting for it');
+    signal?.throwIfAborted();
+    await new Promise((r) => setTimeout(r, Math.min(200, 5 + i * 10)));
+  }
 }
 
 async function putStatic(store: ObjectStore, src: PackageSource, key: string, rel: string, signal?: AbortSignal): Promise<void> {
@@ -331,10 +434,14 @@ async function sameAsStored(store: ObjectStore, key: string, local: Digest, sign
   return remote.sha256 === local.sha256;
 }
 
-async function readText(store: ObjectStore, key: string, signal?: AbortSignal): Promise<string> {
+async function readBytes(store: ObjectStore, key: string, signal?: AbortSignal): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of (await store.get(key, { signal })).body) chunks.push(Buffer.from(c as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+async function readText(store: ObjectStore, key: string, signal?: AbortSignal): Promise<string> {
+  return (await readBytes(store, key, signal)).toString('utf8');
 }
 
 async function drain(s: Readable): Promise<void> {

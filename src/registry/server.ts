@@ -26,6 +26,7 @@ import { CatalogWatcher, type RefreshOutcome } from './watcher.js';
 import type { Catalog } from './catalog.js';
 import { ZipFiles } from './zipfiles.js';
 import { RegistryProxy, type ProxyOptions } from './proxy/index.js';
+import type { Keyring } from '../signing/index.js';
 
 export interface CacheTimes {
   /** `/`, `/index.json`, `/package/{n}/{v}/` (seconds). */
@@ -53,8 +54,8 @@ export interface RegistryOptions {
   /** Bearer tokens allowed to publish; empty = HTTP publishing disabled. */
   publishTokens?: string[];
   publish?: PublishFn;
-  /** Armored public keys served at /api/v1/keys. */
-  trustedKeysArmored?: string;
+  /** The trusted keyring; /api/v1/keys serves its export (the public parts of its keys, never a private key). */
+  trustedKeys?: Pick<Keyring, 'armored'>;
   /** Redirect zip/sig downloads to this base URL (CDN / public bucket) instead of streaming them. */
   publicUrl?: string;
   /** Largest accepted upload (bytes). */
@@ -229,8 +230,8 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
 
   app.get('/api/v1/keys', async (req, reply) => {
     req.routeLabel = 'keys';
-    if (!opts.trustedKeysArmored) return reply.code(404).type('application/json').send(JSON.stringify(new PsError('NOT_FOUND', 'no trusted keys are configured').toJSON()));
-    return reply.type('application/pgp-keys').header('Cache-Control', 'max-age=60').send(opts.trustedKeysArmored);
+    if (!opts.trustedKeys) return reply.code(404).type('application/json').send(JSON.stringify(new PsError('NOT_FOUND', 'no trusted keys are configured').toJSON()));
+    return reply.type('application/pgp-keys').header('Cache-Control', 'max-age=60').send(opts.trustedKeys.armored());
   });
 
   app.post('/api/v1/packages', async (req, reply) => {

@@ -20,6 +20,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import * as openpgp from 'openpgp';
 import { PsError } from '../errors.js';
+import type { Logger } from '../log.js';
 import { armorBlocks, armorProblem, firstArmorType } from './armor.js';
 import {
   keyInfo,
@@ -64,7 +65,10 @@ export interface Keyring {
   sources: string[];
   /** The trusted key holding this fingerprint or key id (primary or subkey; hex, any case, spaces ignored). */
   find(fingerprintOrKeyId: string): TrustedKey | undefined;
-  /** All public keys, armored, one block after another (what a registry serves to users). */
+  /**
+   * The export: the public parts of every trusted key, armored, one block after another (what a registry
+   * serves at /api/v1/keys). Never a private key, whatever the key files held.
+   */
   armored(): string;
 }
 
@@ -161,7 +165,7 @@ export async function describeKeys(armored: string): Promise<KeyInfo[]> {
  *   When both set a field the stricter value wins. Unknown fields, bad dates, and (when a directory is loaded)
  *   `keyring.json` entries that match no key are errors (CONFIG_INVALID): a typo must not silently un-revoke.
  */
-export async function loadKeyring(pathOrDir: string | string[]): Promise<Keyring> {
+export async function loadKeyring(pathOrDir: string | string[], opts: { logger?: Logger } = {}): Promise<Keyring> {
   const inputs = Array.isArray(pathOrDir) ? pathOrDir : [pathOrDir];
   if (inputs.length === 0) throw new PsError('KEY_INVALID', 'no key files given');
   const files: { file: string; fromDir: boolean }[] = [];
@@ -183,6 +187,14 @@ export async function loadKeyring(pathOrDir: string | string[]): Promise<Keyring
   for (const { file, fromDir } of files) {
     const buf = await fsp.readFile(file);
     const parsed = await parseKeyText(buf, file, { allowRevocationOnly: fromDir });
+    if (parsed.privateKeys > 0) {
+      // only its public part is used and exported, but a secret key has no business in a trusted keyring
+      // (a folder made by `keys generate` holds private.asc beside public.asc: point --trusted-keys at public.asc)
+      opts.logger?.warn(
+        { file, privateKeys: parsed.privateKeys },
+        `trusted keys: ${file} holds a PRIVATE key; only its public part is trusted and served. Keep private keys out of the trusted keys (use public.asc)`,
+      );
+    }
     for (const k of parsed.keys) await addKey(byFpr, k, file);
     for (const r of parsed.revocations) revocations.push({ file, armored: r });
   }
@@ -257,7 +269,17 @@ function makeKeyring(keys: TrustedKey[], sources: string[]): Keyring {
       return undefined;
     },
     armored() {
-      return keys.map((k) => (k.key.armoredPublic.endsWith('\n') ? k.key.armoredPublic : `${k.key.armoredPublic}\n`)).join('');
+      return keys
+        .map((tk) => {
+          // from the key object when we have it (a PublicKey: it cannot hold secret material), else the stored armor
+          const k = pgpKeyOf(tk);
+          const text = k ? (k.isPrivate() ? (k as unknown as openpgp.PrivateKey).toPublic() : k).armor() : tk.key.armoredPublic;
+          if (!text.includes('-----BEGIN PGP PUBLIC KEY BLOCK-----') || text.includes('PRIVATE KEY')) {
+            throw new PsError('INTERNAL', `key ${tk.key.fingerprint}: its export is not a public key block`);
+          }
+          return text.endsWith('\n') ? text : `${text}\n`;
+        })
+        .join('');
     },
   };
 }

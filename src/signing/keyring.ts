@@ -54,9 +54,14 @@ export async function parseKeyText(
   input: string | Buffer,
   label: string,
   opts: { allowRevocationOnly?: boolean } = {},
-): Promise<{ keys: openpgp.PublicKey[]; revocations: string[] }> {
+): Promise<{ keys: openpgp.PublicKey[]; revocations: string[]; privateKeys: number }> {
   const keys: openpgp.PublicKey[] = [];
   const revocations: string[] = [];
+  let privateKeys = 0;
+  const add = (k: openpgp.Key): void => {
+    if (k.isPrivate()) privateKeys++;
+    keys.push(k.isPrivate() ? k.toPublic() : (k as openpgp.PublicKey));
+  };
   const text = typeof input === 'string' ? input : input.toString('latin1');
   if (text.includes('-----BEGIN PGP ')) {
     const blocks = armorBlocks(typeof input === 'string' ? input : input.toString('utf8'));
@@ -67,7 +72,7 @@ export async function parseKeyText(
       }
       try {
         const ks = await openpgp.readKeys({ armoredKeys: b.text });
-        for (const k of ks) keys.push(k.isPrivate() ? k.toPublic() : (k as openpgp.PublicKey));
+        for (const k of ks) add(k);
       } catch (e) {
         if (opts.allowRevocationOnly && b.type === 'PUBLIC KEY BLOCK' && (await isRevocationOnly(b.text))) revocations.push(b.text);
         else throw new PsError('KEY_INVALID', `${label}: not a valid OpenPGP key: ${(e as Error).message}`);
@@ -77,13 +82,13 @@ export async function parseKeyText(
     if (typeof input === 'string') throw new PsError('KEY_INVALID', `${label}: no "-----BEGIN PGP PUBLIC KEY BLOCK-----" found`);
     try {
       const ks = await openpgp.readKeys({ binaryKeys: new Uint8Array(input.buffer, input.byteOffset, input.byteLength) });
-      for (const k of ks) keys.push(k.isPrivate() ? k.toPublic() : (k as openpgp.PublicKey));
+      for (const k of ks) add(k);
     } catch (e) {
       throw new PsError('KEY_INVALID', `${label}: neither armored nor binary OpenPGP keys: ${(e as Error).message}`);
     }
   }
   if (keys.length === 0 && revocations.length === 0) throw new PsError('KEY_INVALID', `${label}: no keys found`);
-  return { keys, revocations };
+  return { keys, revocations, privateKeys };
 }
 
 async function isRevocationOnly(armored: string): Promise<boolean> {

@@ -25,12 +25,13 @@
  * stale, but never believed when stale, which keeps compare-and-swap sound.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { constants as fsc, type BigIntStats } from 'node:fs';
+import { constants as fsc, existsSync, type BigIntStats } from 'node:fs';
 import fsp, { type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { PsError } from '../errors.js';
+import { ensureDir } from '../paths.js';
 import { validateKey, validatePrefix } from './keys.js';
 import type { Body, ByteRange, GetResult, ListResult, ObjectInfo, ObjectStore, PutOptions } from './types.js';
 
@@ -49,6 +50,8 @@ const READ_CHUNK = 1024 * 1024;
 const HOST = os.hostname();
 /** Short host tag in temp file names, so a sweep only judges writers on this host by their pid. */
 const HOST_TAG = createHash('sha256').update(HOST).digest('hex').slice(0, 8);
+/** Linux: the kernel names each open file at /proc/self/fd/N, which lets a read check the path it really opened. */
+const PROC_FD = process.platform === 'linux' && existsSync('/proc/self/fd');
 /** Nonces of the lock files this process currently holds (to tell our locks from a dead namesake's). */
 const heldNonces = new Set<string>();
 
@@ -135,7 +138,15 @@ export class FsStore implements ObjectStore {
 
   /** Open (creating if needed) a store rooted at `dir`, and sweep temp files left by dead writers. */
   static async open(dir: string, opts: FsStoreOptions = {}): Promise<FsStore> {
-    const root = path.resolve(dir);
+    let root = path.resolve(dir);
+    try {
+      // Object paths are checked against the real path of the root (a root reached through a symlink is fine;
+      // a symlink below the root is not).
+      await ensureDir(root);
+      root = await fsp.realpath(root);
+    } catch (e) {
+      throw new PsError('STORAGE_UNAVAILABLE', `cannot create fs store at ${root}: ${(e as Error).message}`, { cause: e });
+    }
     const s = new FsStore(root, opts);
     try {
       await fsp.mkdir(s.tmpDir, { recursive: true });
@@ -143,6 +154,10 @@ export class FsStore implements ObjectStore {
       await fsp.mkdir(s.lockDir, { recursive: true });
     } catch (e) {
       throw new PsError('STORAGE_UNAVAILABLE', `cannot create fs store at ${root}: ${(e as Error).message}`, { cause: e });
+    }
+    // the internal folders are written to as well: a planted symlink there would send temp files outside the store
+    for (const d of [s.internal, s.tmpDir, s.metaDir, s.lockDir]) {
+      if ((await fsp.lstat(d)).isSymbolicLink()) throw new PsError('STORAGE_UNAVAILABLE', `cannot open fs store at ${root}: ${path.relative(root, d)} is a symbolic link`);
     }
     await s.sweepTemp(opts.staleTempMs ?? 24 * 3600_000);
     return s;
@@ -210,24 +225,14 @@ export class FsStore implements ObjectStore {
   async head(key: string, opts: { signal?: AbortSignal } = {}): Promise<ObjectInfo | undefined> {
     const p = this.keyPath(key);
     opts.signal?.throwIfAborted();
-    let st: BigIntStats;
-    try {
-      st = await fsp.lstat(p, { bigint: true });
-    } catch (e) {
-      if (['ENOENT', 'ENOTDIR'].includes(errCode(e) ?? '')) return undefined;
-      if (errCode(e) === 'ENAMETOOLONG') throw new PsError('STORAGE_KEY_INVALID', `${JSON.stringify(key)}: too long for the filesystem`);
-      throw unavailable('head', key, e);
-    }
-    if (!st.isFile()) return undefined;
-    const known = await this.knownEtag(key, identity(st));
-    if (known) return { key, size: Number(st.size), etag: known, lastModified: st.mtime };
-    // Unknown identity: open the file and hash it (also fixes the sidecar).
+    // Through the safe open (no symlink at any component, regular files only, never blocks), then the recorded
+    // etag for this file identity (no hashing unless the sidecar is missing or stale).
     const fh = await this.openObject(key, p);
     if (!fh) return undefined;
     try {
-      const st2 = await fh.stat({ bigint: true });
-      const etag = await this.etagOf(key, fh, st2);
-      return { key, size: Number(st2.size), etag, lastModified: st2.mtime };
+      const st = await fh.stat({ bigint: true });
+      const etag = await this.etagOf(key, fh, st);
+      return { key, size: Number(st.size), etag, lastModified: st.mtime };
     } catch (e) {
       throw unavailable('head', key, e);
     } finally {
@@ -296,6 +301,8 @@ export class FsStore implements ObjectStore {
     const cut = prefix.lastIndexOf('/');
     const startRel = cut >= 0 ? prefix.slice(0, cut + 1) : '';
     if (startRel && startRel.split('/')[0] === FS_INTERNAL_DIR) return { objects: [], prefixes: [] };
+    // a folder named by the prefix that is (or passes through) a symlink holds no keys
+    if (startRel && (await this.componentsOf(startRel.slice(0, -1).split('/'), true)) !== 'ok') return { objects: [], prefixes: [] };
     await walk(startRel ? path.join(this.root, ...startRel.slice(0, -1).split('/')) : this.root, startRel);
 
     const objects: ObjectInfo[] = [];
@@ -386,6 +393,8 @@ export class FsStore implements ObjectStore {
   async delete(key: string, opts: { signal?: AbortSignal } = {}): Promise<void> {
     const p = this.keyPath(key);
     opts.signal?.throwIfAborted();
+    // A key whose folders pass through a symlink does not exist: never unlink outside the store.
+    if ((await this.componentsOf(key.split('/').slice(0, -1), false)) !== 'ok') return;
     const st = await fsp.lstat(p).catch((e) => {
       if (['ENOENT', 'ENOTDIR'].includes(errCode(e) ?? '')) return undefined;
       if (errCode(e) === 'ENAMETOOLONG') throw new PsError('STORAGE_KEY_INVALID', `${JSON.stringify(key)}: too long for the filesystem`);
@@ -413,24 +422,103 @@ export class FsStore implements ObjectStore {
 
   // ---------------------------------------------------------------------------------------------- internals
 
-  /** Open the object file for reading; undefined if it does not exist (or is a folder). */
+  /**
+   * Open the object file for reading; undefined if it does not exist, is not a regular file (folder, FIFO,
+   * socket, device), or its path passes through a symlink at any component.
+   *
+   * O_NOFOLLOW refuses a symlink as the last component; O_NONBLOCK makes opening a FIFO return at once
+   * instead of waiting for a writer (it does not change reads of regular files); fstat on the opened handle
+   * then refuses anything but a regular file. The folders are checked on the opened handle itself, so a
+   * folder swapped for a symlink between a check and the open cannot fool it: on Linux the kernel's name of
+   * the open file (/proc/self/fd/N) must be exactly <root>/<key>; elsewhere every folder is lstat'ed after
+   * the open and the handle must be the file found there (same device and inode).
+   */
   private async openObject(key: string, p: string): Promise<FileHandle | undefined> {
     let fh: FileHandle;
     try {
-      // O_NOFOLLOW: a symlink at the key is not an object (list skips symlinks too).
-      fh = await fsp.open(p, fsc.O_RDONLY | fsc.O_NOFOLLOW);
+      fh = await fsp.open(p, fsc.O_RDONLY | fsc.O_NOFOLLOW | fsc.O_NONBLOCK);
     } catch (e) {
       const c = errCode(e);
-      if (c === 'ENOENT' || c === 'ENOTDIR' || c === 'EISDIR' || c === 'ELOOP') return undefined;
+      if (c === 'ENOENT' || c === 'ENOTDIR' || c === 'EISDIR' || c === 'ELOOP' || c === 'ENXIO') return undefined;
       if (c === 'ENAMETOOLONG') throw new PsError('STORAGE_KEY_INVALID', `${JSON.stringify(key)}: too long for the filesystem`);
       throw unavailable('open', key, e);
     }
-    const st = await fh.stat();
-    if (!st.isFile()) {
-      await fh.close();
-      return undefined;
+    let ok = false;
+    try {
+      const st = await fh.stat({ bigint: true });
+      ok = st.isFile() && (await this.openedAt(fh, st, key, p));
+    } finally {
+      if (!ok) await fh.close().catch(() => {});
     }
-    return fh;
+    return ok ? fh : undefined;
+  }
+
+  /** Whether the opened handle is the file at <root>/<key> reached without any symlink (see openObject). */
+  private async openedAt(fh: FileHandle, st: BigIntStats, key: string, p: string): Promise<boolean> {
+    if (PROC_FD) {
+      const real = await fsp.readlink(`/proc/self/fd/${fh.fd}`).catch(() => undefined);
+      // replaced by a concurrent put since we opened it: still the object we asked for (its previous bytes)
+      return real === p || real === `${p} (deleted)`;
+    }
+    if ((await this.componentsOf(key.split('/').slice(0, -1), true)) !== 'ok') return false;
+    const at = await fsp.lstat(p, { bigint: true }).catch(() => undefined);
+    return at !== undefined && at.isFile() && at.dev === st.dev && at.ino === st.ino;
+  }
+
+  /**
+   * Check the folders `segs` (relative to the root, outermost first) with lstat, one component at a time:
+   * 'ok' if each is a real folder (or, with allowMissing, absent from there on), 'symlink' if one is a
+   * symlink, 'notdir' if one is something else.
+   */
+  private async componentsOf(segs: string[], allowMissing: boolean): Promise<'ok' | 'symlink' | 'notdir' | 'missing'> {
+    let dir = this.root;
+    for (const seg of segs) {
+      dir = path.join(dir, seg);
+      let st: import('node:fs').Stats;
+      try {
+        st = await fsp.lstat(dir);
+      } catch (e) {
+        if (errCode(e) === 'ENOENT') return allowMissing ? 'ok' : 'missing';
+        if (errCode(e) === 'ENOTDIR') return 'notdir';
+        throw e;
+      }
+      if (st.isSymbolicLink()) return 'symlink';
+      if (!st.isDirectory()) return 'notdir';
+    }
+    return 'ok';
+  }
+
+  /**
+   * Create the folders of `key` one component at a time, never through a symlink (a recursive mkdir would
+   * follow a planted `artifacts/static/x -> /etc` and create folders, then files, outside the store).
+   */
+  private async mkdirsFor(key: string): Promise<void> {
+    let dir = this.root;
+    for (const seg of key.split('/').slice(0, -1)) {
+      dir = path.join(dir, seg);
+      for (;;) {
+        let st: import('node:fs').Stats | undefined;
+        try {
+          st = await fsp.lstat(dir);
+        } catch (e) {
+          if (errCode(e) === 'ENOTDIR') throw parentConflict(key);
+          if (errCode(e) === 'ENAMETOOLONG') throw new PsError('STORAGE_KEY_INVALID', `${JSON.stringify(key)}: too long for the filesystem`);
+          if (errCode(e) !== 'ENOENT') throw unavailable('put', key, e);
+        }
+        if (st?.isSymbolicLink()) throw symlinkInPath(key, path.relative(this.root, dir));
+        if (st?.isDirectory()) break;
+        if (st) throw parentConflict(key);
+        try {
+          await fsp.mkdir(dir);
+          break;
+        } catch (e) {
+          if (errCode(e) === 'EEXIST') continue; // made meanwhile (by a concurrent writer, or planted): look again
+          if (errCode(e) === 'ENOTDIR') throw parentConflict(key);
+          if (errCode(e) === 'ENAMETOOLONG') throw new PsError('STORAGE_KEY_INVALID', `${JSON.stringify(key)}: too long for the filesystem`);
+          throw e; // ENOENT: a parent was pruned meanwhile; placeWith retries
+        }
+      }
+    }
   }
 
   /** The etag recorded for this exact file identity, if any (cache, then sidecar). */
@@ -438,7 +526,7 @@ export class FsStore implements ObjectStore {
     const c = this.etagCache.get(key);
     if (c && c.id === id) return c.etag;
     try {
-      const m = JSON.parse(await fsp.readFile(this.metaPath(key), 'utf8')) as { key?: string; id?: string; etag?: string };
+      const m = JSON.parse(await readSmall(this.metaPath(key))) as { key?: string; id?: string; etag?: string };
       if (m.key === key && m.id === id && typeof m.etag === 'string') {
         this.remember(key, id, m.etag);
         return m.etag;
@@ -500,7 +588,7 @@ export class FsStore implements ObjectStore {
   private async infoAt(key: string, abs: string): Promise<ObjectInfo | undefined> {
     let st: BigIntStats;
     try {
-      st = await fsp.stat(abs, { bigint: true });
+      st = await fsp.lstat(abs, { bigint: true });
     } catch {
       return undefined; // deleted meanwhile
     }
@@ -570,8 +658,9 @@ export class FsStore implements ObjectStore {
   private async placeWith(key: string, p: string, place: () => Promise<void>): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await fsp.mkdir(path.dirname(p), { recursive: true });
+        await this.mkdirsFor(key);
       } catch (e) {
+        if (e instanceof PsError) throw e;
         if (['EEXIST', 'ENOTDIR'].includes(errCode(e) ?? '')) throw parentConflict(key);
         if (errCode(e) === 'ENAMETOOLONG') throw new PsError('STORAGE_KEY_INVALID', `${JSON.stringify(key)}: too long for the filesystem`);
         if (errCode(e) === 'ENOENT' && attempt < 10) continue;
@@ -579,7 +668,6 @@ export class FsStore implements ObjectStore {
       }
       try {
         await place();
-        return;
       } catch (e) {
         const c = errCode(e);
         if (c === 'ENOENT' && attempt < 10) continue; // parent pruned meanwhile
@@ -589,6 +677,11 @@ export class FsStore implements ObjectStore {
         if (c === 'EEXIST') throw e;
         throw unavailable('put', key, e);
       }
+      // A folder swapped for a symlink between mkdirsFor and the rename/link would have sent the file
+      // elsewhere: say so (readers refuse such a path anyway; see openObject).
+      const after = await this.componentsOf(key.split('/').slice(0, -1), false);
+      if (after === 'symlink') throw symlinkInPath(key, '(a folder replaced during the write)');
+      return;
     }
   }
 
@@ -756,12 +849,18 @@ interface LockHolder {
 async function readLock(lp: string): Promise<LockHolder | undefined> {
   let fh: FileHandle;
   try {
-    fh = await fsp.open(lp, 'r');
-  } catch {
+    fh = await fsp.open(lp, fsc.O_RDONLY | fsc.O_NOFOLLOW | fsc.O_NONBLOCK); // a planted FIFO must not block
+  } catch (e) {
+    // a symlink (or socket) where a lock file should be was never written by us: abandoned at once
+    if (errCode(e) === 'ELOOP' || errCode(e) === 'ENXIO') {
+      const st = await fsp.lstat(lp).catch(() => undefined);
+      return st ? { time: 0, tag: `nonfile-${st.ino}` } : undefined;
+    }
     return undefined;
   }
   try {
     const st = await fh.stat();
+    if (!st.isFile()) return { time: 0, tag: `nonfile-${st.ino}` }; // a FIFO or device: not a lock of ours
     const text = await fh.readFile('utf8');
     try {
       const j = JSON.parse(text) as { pid?: number; host?: string; nonce?: string; time?: number };
@@ -793,6 +892,22 @@ function resolveRange(key: string, r: ByteRange, size: number): { start: number;
   if (end < r.start) bad(`end ${end} is before start ${r.start}`);
   if (end > size - 1) end = size - 1;
   return { start: r.start, end };
+}
+
+function symlinkInPath(key: string, where: string): PsError {
+  return new PsError('STORAGE_KEY_INVALID', `${JSON.stringify(key)}: the fs store has a symbolic link at ${where}; no object path may pass through one`);
+}
+
+/** Read a small internal file (a sidecar) without following a symlink or blocking on a FIFO. */
+async function readSmall(file: string): Promise<string> {
+  const fh = await fsp.open(file, fsc.O_RDONLY | fsc.O_NOFOLLOW | fsc.O_NONBLOCK);
+  try {
+    const st = await fh.stat();
+    if (!st.isFile() || st.size > 64 * 1024) throw new Error('not a sidecar');
+    return await fh.readFile('utf8');
+  } finally {
+    await fh.close().catch(() => {});
+  }
 }
 
 function folderConflict(key: string): PsError {

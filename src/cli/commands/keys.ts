@@ -5,6 +5,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { PsError } from '../../errors.js';
+import { ensureDir } from '../../paths.js';
 import { action, EXIT_OK } from '../util.js';
 
 /** The passphrase held by environment variable `name` (undefined when no variable is named). */
@@ -40,7 +41,7 @@ export async function runGenerate(o: GenerateFlags, write: (s: string) => void, 
   }
   const { generateKeyPair } = await import('../../signing/index.js');
   const kp = await generateKeyPair({ name: o.name, email: o.email, type: o.type, passphrase, rsaBits: rsaBits as 2048 | 3072 | 4096 | undefined });
-  await fsp.mkdir(o.outDir, { recursive: true, mode: 0o700 });
+  await ensureDir(o.outDir, 0o700);
   const flag = o.force ? 'w' : 'wx';
   await fsp.writeFile(files.priv, kp.privateArmored, { mode: 0o600, flag });
   await fsp.chmod(files.priv, 0o600);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../../config.js';
 import { PsError, toPsError } from '../../errors.js';
-import { createLogger } from '../../log.js';
+import { createLogger, type Logger } from '../../log.js';
 import { openStore } from '../../storage/index.js';
 import type { PublishOptions } from '../../publish/index.js';
 import type { Keyring } from '../../signing/index.js';
@@ -33,11 +33,11 @@ export async function signingKeyFromFlags(o: KeyFlags): Promise<PublishOptions['
 }
 
 /** `--trusted-keys`, else PACKAGE_STORAGE_TRUSTED_KEYS. */
-export async function keyringFromFlags(o: KeyFlags, cfg: Config): Promise<Keyring | undefined> {
+export async function keyringFromFlags(o: KeyFlags, cfg: Config, logger?: Logger): Promise<Keyring | undefined> {
   const p = o.trustedKeys ?? cfg.trustedKeys;
   if (!p) return undefined;
   const { loadKeyring } = await import('../../signing/index.js');
-  return loadKeyring(p);
+  return loadKeyring(p, { logger }); // warns if a private key is among the trusted keys
 }
 
 export function zipLimitsFromConfig(cfg: Config): PublishOptions['zipLimits'] {
@@ -101,7 +101,7 @@ export function register(program: Command): void {
           return refused ? EXIT_FAIL : EXIT_OK;
         }
         const { publishPackage } = await import('../../publish/index.js');
-        const keyring = o.skipVerify ? undefined : await keyringFromFlags(o, cfg);
+        const keyring = o.skipVerify ? undefined : await keyringFromFlags(o, cfg, logger);
         const store = await openStore(cfg.storage, cfg);
         try {
           for (const arg of args) {

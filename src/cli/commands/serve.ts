@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../../config.js';
 import { PsError } from '../../errors.js';
+import { ensureDir } from '../../paths.js';
 import { createLogger, type Logger } from '../../log.js';
 import { openStore } from '../../storage/index.js';
 import type { ObjectStore } from '../../storage/types.js';
@@ -68,15 +69,6 @@ async function readTokens(cfg: Config, flags: ServeFlags): Promise<string[]> {
   return tokens;
 }
 
-async function readArmoredKeys(p: string): Promise<string> {
-  const st = await fsp.stat(p).catch(() => undefined);
-  if (!st) throw new PsError('CONFIG_INVALID', `trusted keys not found: ${p}`);
-  if (!st.isDirectory()) return fsp.readFile(p, 'utf8');
-  const names = (await fsp.readdir(p)).filter((n) => /\.(asc|gpg|pub|key)$/.test(n)).sort();
-  const parts = await Promise.all(names.map((n) => fsp.readFile(path.join(p, n), 'utf8')));
-  return parts.map((s) => (s.endsWith('\n') ? s : `${s}\n`)).join('');
-}
-
 /** The signing key of `--seed-samples`: generated on first run into `keysDir` (private.asc, public.asc). */
 async function ensureSampleKey(keysDir: string, log: Logger): Promise<{ privateKey: string; publicKeyFile: string }> {
   const priv = path.join(keysDir, 'private.asc');
@@ -88,7 +80,7 @@ async function ensureSampleKey(keysDir: string, log: Logger): Promise<{ privateK
   }
   const { generateKeyPair } = await import('../../signing/index.js');
   const kp = await generateKeyPair({ name: 'Package Storage samples', email: 'samples@package-storage.invalid' });
-  await fsp.mkdir(keysDir, { recursive: true, mode: 0o700 });
+  await ensureDir(keysDir, 0o700);
   await fsp.writeFile(priv, kp.privateKey, { mode: 0o600 });
   await fsp.writeFile(pub, kp.publicKey);
   log.info({ keysDir }, 'seed: generated a signing key for the samples');
@@ -166,15 +158,16 @@ export function register(program: Command): void {
           if (!trustedKeys) trustedKeys = pub ?? (await fsp.stat(path.join(keysDir, 'public.asc')).then(() => path.join(keysDir, 'public.asc')).catch(() => undefined));
         }
         const tokens = await readTokens(cfg, flags);
-        const trustedKeysArmored = trustedKeys ? await readArmoredKeys(trustedKeys) : undefined;
+        // one keyring: it verifies HTTP publishes and its export (public parts only) is served at /api/v1/keys
+        let keyring: Keyring | undefined;
+        if (trustedKeys) {
+          const { loadKeyring } = await import('../../signing/index.js');
+          keyring = await loadKeyring(trustedKeys, { logger: log });
+        }
         let publish: PublishFn | undefined;
         if (tokens.length > 0) {
           const { publishZipFile } = await import('../../publish/index.js');
-          let keyring: Keyring | undefined;
-          if (trustedKeys) {
-            const { loadKeyring } = await import('../../signing/index.js');
-            keyring = await loadKeyring(trustedKeys);
-          } else log.warn('HTTP publishing is enabled without --trusted-keys: signatures are NOT verified');
+          if (!keyring) log.warn('HTTP publishing is enabled without --trusted-keys: signatures are NOT verified');
           publish = (zip, sig) =>
             publishZipFile(store, zip, sig, {
               keyring,
@@ -193,7 +186,7 @@ export function register(program: Command): void {
           serviceVersion: pkgVersion,
           publishTokens: tokens,
           publish,
-          trustedKeysArmored,
+          trustedKeys: keyring,
           publicUrl: cfg.publicUrl,
           maxUploadBytes: cfg.maxZipBytes,
           query: { allowUnknownQueryParameters: cfg.allowUnknownQueryParameters },
@@ -201,7 +194,16 @@ export function register(program: Command): void {
         });
         const first = await reg.watcher.start();
         log.info({ storage: store.description, cursor: first.cursor, versions: first.count }, 'catalog loaded');
-        const address = await reg.app.listen({ host: cfg.host, port: cfg.port });
+        let address: string;
+        try {
+          address = await reg.app.listen({ host: cfg.host, port: cfg.port });
+        } catch (e) {
+          await reg.close().catch(() => {});
+          await store.close?.();
+          if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PsError('PORT_IN_USE', `${cfg.host}:${cfg.port}`, { cause: e });
+          if ((e as NodeJS.ErrnoException).code === 'EACCES') throw new PsError('PERMISSION_DENIED', `cannot listen on ${cfg.host}:${cfg.port} (ports below 1024 need privileges: choose another with --port or PACKAGE_STORAGE_PORT)`, { cause: e });
+          throw e;
+        }
         process.stdout.write(`package-storage registry listening on ${address} (storage ${store.description}, ${first.count} package versions${proxy ? `; proxy to ${proxy.upstream}, cache ${proxy.cacheDir}` : ''})\n`);
         await new Promise<void>((resolve) => {
           const stop = () => {
