@@ -14,8 +14,10 @@ export interface Config {
   port: number;
   /** Log level (trace, debug, info, warn, error, silent). */
   logLevel: string;
-  /** How often the registry polls cursor.json, in milliseconds. */
+  /** How often the registry polls cursor.json, in milliseconds (a GET of one small object per poll and worker). */
   pollIntervalMs: number;
+  /** Registry processes sharing the listening port (node:cluster), each with its own catalog and watcher. */
+  workers: number;
   /** Bearer tokens allowed to publish over HTTP (comma-separated in env). Empty = HTTP publishing disabled. */
   publishTokens: string[];
   /** File holding publish tokens, one per line. */
@@ -53,7 +55,8 @@ export const FIELDS: FieldDef[] = [
   { key: 'host', env: 'PACKAGE_STORAGE_HOST', kind: 'string', default: '0.0.0.0' },
   { key: 'port', env: 'PACKAGE_STORAGE_PORT', kind: 'int', default: 8080 },
   { key: 'logLevel', env: 'PACKAGE_STORAGE_LOG_LEVEL', kind: 'string', default: 'info' },
-  { key: 'pollIntervalMs', env: 'PACKAGE_STORAGE_POLL_INTERVAL_MS', kind: 'int', default: 1000 },
+  { key: 'pollIntervalMs', env: 'PACKAGE_STORAGE_POLL_INTERVAL_MS', kind: 'int', default: 250 },
+  { key: 'workers', env: 'PACKAGE_STORAGE_WORKERS', kind: 'int', default: 1 },
   { key: 'publishTokens', env: 'PACKAGE_STORAGE_PUBLISH_TOKENS', kind: 'list', default: [] },
   { key: 'publishTokenFile', env: 'PACKAGE_STORAGE_PUBLISH_TOKEN_FILE', kind: 'string' },
   { key: 'trustedKeys', env: 'PACKAGE_STORAGE_TRUSTED_KEYS', kind: 'string' },
@@ -115,6 +118,7 @@ export function loadConfig(flags: Partial<Record<keyof Config, unknown>> = {}, e
   const c = out as unknown as Config;
   if (c.port < 0 || c.port > 65535) throw new PsError('CONFIG_INVALID', `port must be 0..65535, got ${c.port}`);
   if (c.pollIntervalMs < 50) throw new PsError('CONFIG_INVALID', `poll interval must be at least 50 ms, got ${c.pollIntervalMs}`);
+  if (!Number.isInteger(c.workers) || c.workers < 1 || c.workers > 64) throw new PsError('CONFIG_INVALID', `workers must be 1..64, got ${c.workers}`);
   return c;
 }
 
