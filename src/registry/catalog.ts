@@ -108,8 +108,11 @@ export class Entry {
 
 const JSON_TYPE = 'application/json';
 
-/** Bytes of serialized answers kept per spool (PACKAGE_STORAGE_BODY_CACHE_MB, default 32 each for bodies and items). */
-const BODY_CACHE_BYTES = Math.max(1, Number(process.env.PACKAGE_STORAGE_BODY_CACHE_MB) || 32) * 1024 * 1024;
+/** Bytes of serialized answers kept per spool, for bodies and as many for items (config.bodyCacheMB). */
+let BODY_CACHE_BYTES = 32 * 1024 * 1024;
+export function setBodyCacheBytes(n: number): void {
+  BODY_CACHE_BYTES = Math.max(1024 * 1024, n);
+}
 
 interface BodyCaches {
   packages: LRUCache<Entry, CachedResponse>;

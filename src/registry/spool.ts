@@ -4,7 +4,8 @@
  * document from here when a `/package` body or a `/search` item has to be built (then an LRU keeps the
  * serialized answer). Memory therefore does not grow with the size of the documents.
  *
- * The file is created in the temp folder (PACKAGE_STORAGE_SPOOL_DIR or os.tmpdir()) and unlinked at once: it
+ * The file is created in the spool folder (config `spoolDir`, set with setSpoolDir; default os.tmpdir()) and
+ * unlinked at once: it
  * lives as long as its descriptor, which is closed when the Spool is closed or garbage collected, so a crash
  * or SIGKILL leaves nothing behind. Reads are synchronous (a local file in the page cache: microseconds for a
  * document), which keeps the service functions synchronous and the catalog an immutable snapshot.
@@ -24,6 +25,12 @@ const finalizer = new FinalizationRegistry<{ fd: number; closed: boolean }>((h) 
   }
 });
 
+let spoolDir: string | undefined;
+/** Where new spool files go (config.spoolDir); undefined = the OS temp folder. */
+export function setSpoolDir(dir: string | undefined): void {
+  spoolDir = dir;
+}
+
 export class Spool {
   private readonly handle: { fd: number; closed: boolean };
   /** Bytes written so far (the offset of the next append). */
@@ -35,7 +42,7 @@ export class Spool {
   }
 
   /** A new empty spool file (already unlinked). */
-  static create(dir: string = process.env.PACKAGE_STORAGE_SPOOL_DIR || os.tmpdir()): Spool {
+  static create(dir: string = spoolDir ?? os.tmpdir()): Spool {
     const d = mkdtempSync(path.join(dir, 'ps-spool-'));
     const f = path.join(d, 'entries');
     const fd = openSync(f, 'w+', 0o600);

@@ -4,6 +4,7 @@ import { createLogger } from '../../log.js';
 import { openStore } from '../../storage/index.js';
 import { runIndexer } from '../../index/indexer.js';
 import { action } from '../util.js';
+import { setSpoolDir } from '../../registry/spool.js';
 
 export function register(program: Command): void {
   program
@@ -15,6 +16,7 @@ export function register(program: Command): void {
     .action(
       action(async (o: { storage?: string; full?: boolean }) => {
         const cfg = loadConfig({ storage: o.storage });
+        setSpoolDir(cfg.spoolDir);
         const store = await openStore(cfg.storage, cfg);
         try {
           const r = await runIndexer(store, { logger: createLogger({ level: cfg.logLevel }), mode: o.full ? 'full' : 'journal' });

@@ -13,6 +13,8 @@ import { KEYS } from '../../index/format.js';
 import type { PublishFn } from '../../registry/server.js';
 import type { Keyring } from '../../signing/index.js';
 import { action, intArg } from '../util.js';
+import { setSpoolDir } from '../../registry/spool.js';
+import { setBodyCacheBytes } from '../../registry/catalog.js';
 
 interface ServeFlags {
   storage?: string;
@@ -214,6 +216,8 @@ export function register(program: Command): void {
           }
           return superviseWorkers(cfg.workers, log);
         }
+        setSpoolDir(cfg.spoolDir);
+        setBodyCacheBytes(cfg.bodyCacheMB * 1024 * 1024);
         const store = await openStore(cfg.storage, cfg);
         let trustedKeys = cfg.trustedKeys;
         if (flags.seedSamples) {
