@@ -3,7 +3,7 @@
  * catalog scale, publishing throughput and index cost. Appends a dated section to BENCHMARKS.md.
  *
  *   npm run bench                         # everything (about 15-20 minutes on 2 cores)
- *   npm run bench -- --only api,download  # sections: publish, api, load, download, scale, index, s3
+ *   npm run bench -- --only api,download  # sections: publish, api, load, download, scale, index, s3, production
  *   BENCH_SECONDS=5 BENCH_RUNS=3           # per-measurement duration and repetitions (medians reported)
  */
 import { mkdtempSync, mkdirSync, writeFileSync, appendFileSync, existsSync, rmSync, createWriteStream, readdirSync, statSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { ROOT, sh, freePort, startNginx, assertSameBody, startRegistry, wrk, medianResult, median, rssMB, machine, fmt, waitHttp, type WrkResult } from './lib.js';
 import { openStore } from '../src/storage/index.js';
 import { KEYS, formatCursor } from '../src/index/format.js';
+import { benchProduction } from './production-scale.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -378,6 +379,7 @@ async function main(): Promise<void> {
     } else log('| Ceph RGW | skipped: set PACKAGE_STORAGE_TEST_S3_ENDPOINT | | |');
     log('');
   }
+  if (want('production')) await section('production', () => benchProduction(log, work));
   appendFileSync(path.join(ROOT, 'BENCHMARKS.md'), `\n${report.join('\n')}\n`);
   console.log(`\nappended to BENCHMARKS.md; work dir ${work}`);
   if (!process.env.BENCH_KEEP) rmSync(work, { recursive: true, force: true });

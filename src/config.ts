@@ -14,8 +14,14 @@ export interface Config {
   port: number;
   /** Log level (trace, debug, info, warn, error, silent). */
   logLevel: string;
-  /** How often the registry polls cursor.json, in milliseconds. */
+  /** How often the registry polls cursor.json, in milliseconds (a GET of one small object per poll and worker). */
   pollIntervalMs: number;
+  /** Registry processes sharing the listening port (node:cluster), each with its own catalog and watcher. */
+  workers: number;
+  /** Folder of the local spool files (index copies read by offset; unlinked at once). Default: the OS temp folder. */
+  spoolDir?: string;
+  /** Registry: megabytes of serialized `/package` bodies, and as many of `/search` items, kept in memory. */
+  bodyCacheMB: number;
   /** Bearer tokens allowed to publish over HTTP (comma-separated in env). Empty = HTTP publishing disabled. */
   publishTokens: string[];
   /** File holding publish tokens, one per line. */
@@ -65,7 +71,10 @@ export const FIELDS: FieldDef[] = [
   { key: 'host', env: 'PACKAGE_STORAGE_HOST', kind: 'string', default: '0.0.0.0' },
   { key: 'port', env: 'PACKAGE_STORAGE_PORT', kind: 'int', default: 8080 },
   { key: 'logLevel', env: 'PACKAGE_STORAGE_LOG_LEVEL', kind: 'string', default: 'info' },
-  { key: 'pollIntervalMs', env: 'PACKAGE_STORAGE_POLL_INTERVAL_MS', kind: 'int', default: 1000 },
+  { key: 'pollIntervalMs', env: 'PACKAGE_STORAGE_POLL_INTERVAL_MS', kind: 'int', default: 250 },
+  { key: 'workers', env: 'PACKAGE_STORAGE_WORKERS', kind: 'int', default: 1 },
+  { key: 'spoolDir', env: 'PACKAGE_STORAGE_SPOOL_DIR', kind: 'string' },
+  { key: 'bodyCacheMB', env: 'PACKAGE_STORAGE_BODY_CACHE_MB', kind: 'int', default: 32 },
   { key: 'publishTokens', env: 'PACKAGE_STORAGE_PUBLISH_TOKENS', kind: 'list', default: [] },
   { key: 'publishTokenFile', env: 'PACKAGE_STORAGE_PUBLISH_TOKEN_FILE', kind: 'string' },
   { key: 'trustedKeys', env: 'PACKAGE_STORAGE_TRUSTED_KEYS', kind: 'string' },
@@ -143,6 +152,8 @@ export function loadConfig(flags: Partial<Record<keyof Config, unknown>> = {}, e
     if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:')) throw new PsError('CONFIG_INVALID', `proxy upstream must be an http(s) URL, got '${c.proxyTo}'`);
   }
   if (c.pollIntervalMs < 50) throw new PsError('CONFIG_INVALID', `poll interval must be at least 50 ms, got ${c.pollIntervalMs}`);
+  if (c.bodyCacheMB < 1) throw new PsError('CONFIG_INVALID', `the body cache needs at least 1 MB, got ${c.bodyCacheMB}`);
+  if (!Number.isInteger(c.workers) || c.workers < 1 || c.workers > 64) throw new PsError('CONFIG_INVALID', `workers must be 1..64, got ${c.workers}`);
   return c;
 }
 

@@ -15,6 +15,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import yauzl from 'yauzl';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -197,8 +198,10 @@ test('EPR conformance (cases.json)', { skip: missing, timeout: 600_000 }, async 
       continue;
     }
     const r = await registryFor(idx);
+    // every case runs twice: as is, and with Kibana's Accept-Encoding (bodies compared decoded)
+    for (const ae of ['', 'gzip,deflate'] as const) {
     const check = async (): Promise<{ ok: boolean; why?: string; exact?: boolean }> => {
-      const headers: Record<string, string> = {};
+      const headers: Record<string, string> = ae ? { 'accept-encoding': ae } : {};
       if (c.request_headers) {
         const [k, ...rest] = c.request_headers.split(':');
         headers[k!.trim()] = rest.join(':').trim().replace('<now>', new Date().toUTCString());
@@ -230,7 +233,15 @@ test('EPR conformance (cases.json)', { skip: missing, timeout: 600_000 }, async 
         }
         return body.equals(golden) ? { ok: true } : { ok: false, why: 'reassembled body differs' };
       }
-      const res = await r.app.inject({ method: 'GET', url: c.request, headers });
+      const injected = await r.app.inject({ method: 'GET', url: c.request, headers });
+      const enc = injected.headers['content-encoding'];
+      if (enc !== undefined && !(ae && enc === 'gzip')) return { ok: false, why: `Content-Encoding ${String(enc)} for Accept-Encoding '${ae}'` };
+      const decoded = enc === 'gzip' ? gunzipSync(injected.rawPayload) : injected.rawPayload;
+      const isJson = String(injected.headers['content-type']).startsWith('application/json');
+      if (ae && injected.statusCode === 200 && isJson && decoded.length >= 256 && enc !== 'gzip') return { ok: false, why: 'JSON answer not gzip-encoded although asked' };
+      if (ae && !isJson && enc !== undefined) return { ok: false, why: `non-JSON answer encoded (${String(enc)})` };
+      if (isJson && injected.statusCode === 200 && injected.headers.vary !== 'Accept-Encoding') return { ok: false, why: `Vary ${String(injected.headers.vary)}` };
+      const res = { statusCode: injected.statusCode, headers: injected.headers, rawPayload: decoded, body: decoded.toString('utf8') };
       if (res.statusCode !== c.status) return { ok: false, why: `status ${res.statusCode}, want ${c.status}: ${res.body.slice(0, 200)}` };
       if (res.statusCode >= 200 && res.statusCode < 300) {
         const cc = res.headers['cache-control'];
@@ -270,7 +281,9 @@ test('EPR conformance (cases.json)', { skip: missing, timeout: 600_000 }, async 
       }
       return { ok: false, why: `unknown compare ${c.compare}` };
     };
-    results.push({ c, ...(await check()) });
+    const out = await check();
+    results.push({ c, ...out, why: ae && out.why ? `[Accept-Encoding: ${ae}] ${out.why}` : out.why, exact: ae ? undefined : out.exact });
+    }
   }
 
   for (const x of results) {

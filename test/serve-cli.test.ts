@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-async function startServe(args: string[], opts: { host?: boolean } = {}): Promise<{ url: string; stop: () => Promise<number | null>; stderr: () => string }> {
+async function startServe(args: string[], opts: { host?: boolean } = {}): Promise<{ url: string; pid: number; stop: () => Promise<number | null>; stderr: () => string }> {
   const host = opts.host === false ? [] : ['--host', '127.0.0.1'];
   const p = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'src/cli/main.ts'), 'serve', ...host, '--port', '0', ...args], {
     cwd: REPO,
@@ -34,6 +34,7 @@ async function startServe(args: string[], opts: { host?: boolean } = {}): Promis
   });
   return {
     url,
+    pid: p.pid!,
     stderr: () => err,
     stop: () =>
       new Promise((resolve) => {
@@ -134,4 +135,41 @@ test('npm start (the demo) listens on 127.0.0.1 only; keys/ and build/ are git-i
   const ignored = spawnSync('git', ['check-ignore', '-q', '--no-index', 'keys/private.asc'], { cwd: REPO }).status;
   assert.equal(ignored, 0, 'keys/ is not git-ignored');
   assert.equal(spawnSync('git', ['check-ignore', '-q', '--no-index', 'build/hello_logs-1.2.0.zip'], { cwd: REPO }).status, 0, 'build/ is not git-ignored');
+});
+
+/** Pids of the live child processes of `pid` (from /proc). */
+function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) out.push(Number(d));
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
+test('serve --workers 2: two registry processes share the port, each with its own catalog; SIGTERM stops all', { timeout: 180_000 }, async (t) => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'serve-workers-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const storage = path.join(dir, 'data');
+  const s = await startServe(['--storage', storage, '--seed-samples', '--workers', '2']);
+  let workers: number[] = [];
+  try {
+    workers = childrenOf(s.pid);
+    assert.equal(workers.length, 2, `two worker processes under the primary: ${workers.join(', ')}`);
+    for (let i = 0; i < 40; i++) {
+      const r = await fetch(`${s.url}/search`, { headers: { connection: 'close' } });
+      assert.equal(r.status, 200);
+      const names = (await r.json()) as { name: string }[];
+      assert.equal(names.length, 3, 'every worker serves the whole (seeded once) catalog');
+    }
+  } finally {
+    assert.equal(await s.stop(), 0, s.stderr());
+  }
+  for (const w of workers) assert.ok(!existsSync(`/proc/${w}/stat`) || readFileSync(`/proc/${w}/stat`, 'utf8').includes(') Z '), `worker ${w} stopped`);
 });

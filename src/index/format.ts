@@ -9,6 +9,7 @@
  *   v2/metadata/{cursor}/search-index-delta.json   {"added":[...],"updated":[...],"removed":[{name,version}]}
  *   v2/metadata/{cursor}/package-storage-state.json our indexer's bookkeeping (etags of the documents indexed)
  *   v2/metadata/cursor.json                        {"current": "<cursor>"}; moved only by compare-and-swap
+ *   v2/journal/{name}-{version}/{ms}-{hex}.json    our publish journal: "this document changed" (journal.ts)
  */
 
 /** A package document: the full `/package/{n}/{v}/` JSON (registry-api.md §3.4). Kept loosely typed here. */
@@ -45,6 +46,8 @@ export const KEYS = {
   indexDelta: (cursor: string) => `v2/metadata/${cursor}/search-index-delta.json`,
   /** Our indexer's bookkeeping beside the index (document etags); never read by Elastic's registry. */
   indexState: (cursor: string) => `v2/metadata/${cursor}/package-storage-state.json`,
+  /** Our publish journal (journal.ts): `v2/journal/{name}-{version}/{ms}-{hex}.json`, outside v2/metadata/. */
+  journalPrefix: 'v2/journal/',
 } as const;
 
 /** Width of our cursors. Readers compare cursors as strings, so they must be fixed width. */

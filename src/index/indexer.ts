@@ -24,11 +24,19 @@ import { crashPoint } from './crash.js';
 import { listCursorFolders, readCursor, readText } from './reader.js';
 
 export { readCursor };
-import { KEYS, entryKey, nextCursor, parseDocumentKey, type IndexEntry } from './format.js';
-import { assembleRevision, checkDocument, emptyRevision, entryOf, parseIndexAll, planRevision, serializeIndexAll, serializeIndexState, type BaseRevision, type ReadOutcome } from './revision.js';
+import { KEYS, entryKey, nextCursor, parseDocumentKey, type IndexEntry, type PackageDocument, type SearchIndexDelta } from './format.js';
+import { assembleRevision, checkDocument, compareNameVersion, emptyRevision, entryOf, parseIndexAll, planRevision, rawOf, revEntry, serializeIndexState, type AssembledRevision, type BaseRevision, type ReadOutcome } from './revision.js';
+import { consumeMarkers, listJournal } from './journal.js';
+import { indexAllStream, loadSpooledRevision } from './spooled.js';
 
 export interface IndexerOptions {
   logger?: Logger;
+  /**
+   * 'full' (default): list every package document (v2/packages/) and reconcile. 'journal': read only the
+   * documents named by the publish journal (journal.ts), building on the previous revision; falls back to
+   * a full run when the previous revision cannot be trusted for that (none, foreign, unreadable folders).
+   */
+  mode?: 'full' | 'journal';
   /** Attempts after the first one lost a race (default 100). */
   maxRetries?: number;
   signal?: AbortSignal;
@@ -39,6 +47,8 @@ export interface IndexerOptions {
 export interface IndexerResult {
   /** The current cursor after the run ('' if the store holds no revision and no document). */
   cursor: string;
+  /** How the last attempt found the changes: the journal only, or a full listing. */
+  mode: 'full' | 'journal';
   /** True if this run wrote a revision and moved the cursor. */
   changed: boolean;
   added: number;
@@ -123,53 +133,92 @@ async function attemptOnce(store: ObjectStore, log: Logger, opts: IndexerOptions
   const cur = await readCursor(store, signal);
   const folders = await listRevisionFolders(store, signal);
   const highest = [cur.current ?? '', ...folders].reduce((a, b) => (b > a ? b : a), '');
+  // the journal is listed before anything else is read: every marker listed here is reflected in what this
+  // run builds, so this run may delete exactly these markers once its revision (or the base) is current
+  const journal = await listJournal(store, signal);
 
   // 2. base revision
   let base: BaseRevision = emptyRevision();
+  let unreadable = false;
   for (const f of [...folders].reverse()) {
     if (cur.current !== undefined && f < cur.current) break;
     try {
       base = await loadRevision(store, f, log, signal);
       break;
     } catch (e) {
+      // a journal run must not build on a lower folder than one it could not read (it would miss changes
+      // whose markers are gone): this attempt becomes a full one
+      unreadable = true;
       log.warn({ cursor: f, err: (e as Error).message }, 'index: revision folder is not readable; skipping it as a base');
     }
   }
 
-  // 3. listing + reads
-  const listing = await store.list(KEYS.documentPrefix, { signal });
-  const listed = new Map<string, string>();
-  for (const o of listing.objects) {
-    const nv = parseDocumentKey(o.key);
-    if (!nv) {
-      if (!o.key.slice(KEYS.documentPrefix.length).includes('/')) log.warn({ key: o.key }, 'index: ignoring an object whose key is not {name}-{version}.json');
-      continue;
+  // 3. what changed: from the journal (when the base can be trusted for it), else from a full listing
+  const journalOk =
+    opts.mode === 'journal' && !unreadable && cur.current !== undefined && base.cursor !== undefined && base.cursor >= cur.current && base.etags.size === base.entries.size;
+  if (opts.mode === 'journal' && !journalOk) log.info({ cursor: cur.current, base: base.cursor }, 'index: the previous revision cannot be extended from the journal; listing every document');
+  let rev: AssembledRevision;
+  if (journalOk) {
+    const reads = new Map<string, JournalRead>();
+    await mapLimit([...journal.keys].sort(), opts.concurrency ?? 16, async (key) => {
+      const nv = parseDocumentKey(`${KEYS.documentPrefix}${key}.json`)!;
+      try {
+        const res = await store.get(KEYS.document(nv.name, nv.version), { signal });
+        const text = await bodyText(res.body);
+        try {
+          reads.set(key, { doc: checkDocument(text, nv), etag: res.info.etag });
+        } catch (e) {
+          reads.set(key, { error: (e as Error).message });
+        }
+      } catch (e) {
+        if (isPsError(e, 'STORAGE_NOT_FOUND')) reads.set(key, 'gone');
+        else throw e;
+      }
+    });
+    rev = assembleFromJournal(base, reads);
+  } else {
+    const listing = await store.list(KEYS.documentPrefix, { signal });
+    const listed = new Map<string, string>();
+    for (const o of listing.objects) {
+      const nv = parseDocumentKey(o.key);
+      if (!nv) {
+        if (!o.key.slice(KEYS.documentPrefix.length).includes('/')) log.warn({ key: o.key }, 'index: ignoring an object whose key is not {name}-{version}.json');
+        continue;
+      }
+      listed.set(entryKey(nv), o.etag);
     }
-    listed.set(entryKey(nv), o.etag);
+    const plan = planRevision(base, listed);
+    const reads = new Map<string, ReadOutcome>();
+    await mapLimit(plan.toRead, opts.concurrency ?? 16, async (key) => {
+      const nv = parseDocumentKey(`${KEYS.documentPrefix}${key}.json`)!;
+      try {
+        const text = await readText(store, KEYS.document(nv.name, nv.version), signal);
+        reads.set(key, { doc: checkDocument(text, nv) });
+      } catch (e) {
+        if (isPsError(e, 'STORAGE_NOT_FOUND')) reads.set(key, { error: 'document vanished while indexing' });
+        else if (e instanceof PsError) throw e;
+        else reads.set(key, { error: (e as Error).message });
+      }
+    });
+    rev = assembleRevision(base, listed, reads);
   }
-  const plan = planRevision(base, listed);
-  const reads = new Map<string, ReadOutcome>();
-  await mapLimit(plan.toRead, opts.concurrency ?? 16, async (key) => {
-    const nv = parseDocumentKey(`${KEYS.documentPrefix}${key}.json`)!;
-    try {
-      const text = await readText(store, KEYS.document(nv.name, nv.version), signal);
-      reads.set(key, { doc: checkDocument(text, nv) });
-    } catch (e) {
-      if (isPsError(e, 'STORAGE_NOT_FOUND')) reads.set(key, { error: 'document vanished while indexing' });
-      else if (e instanceof PsError) throw e;
-      else reads.set(key, { error: (e as Error).message });
-    }
-  });
-  const rev = assembleRevision(base, listed, reads);
+  const mode = journalOk ? ('journal' as const) : ('full' as const);
+  const consume = async () => {
+    if (journal.markers.length === 0) return;
+    crashPoint('journal-consume');
+    await consumeMarkers(store, journal.markers, (key, err) => log.warn({ key, err: (err as Error).message }, 'index: could not delete a consumed journal marker'));
+  };
   for (const s of rev.skipped) log.warn({ package: s.key, reason: s.reason }, 'index: skipping an invalid package document');
   const keys = new Set(rev.entries.map((e) => `${e.name}-${e.version}`));
-  const summary = { added: rev.delta.added.length, updated: rev.delta.updated.length, removed: rev.delta.removed.length, total: rev.entries.length, skipped: rev.skipped.length };
+  const summary = { mode, added: rev.delta.added.length, updated: rev.delta.updated.length, removed: rev.delta.removed.length, total: rev.entries.length, skipped: rev.skipped.length };
 
   // 4. up to date?
   if (cur.current !== undefined && base.cursor === cur.current && !rev.changed) {
+    await consume();
     return { done: true, result: { cursor: cur.current, changed: false, ...summary, keys } };
   }
   if (cur.current === undefined && base.cursor === undefined && rev.entries.length === 0) {
+    await consume();
     return { done: true, result: { cursor: '', changed: false, ...summary, keys } };
   }
 
@@ -181,7 +230,7 @@ async function attemptOnce(store: ObjectStore, log: Logger, opts: IndexerOptions
     throw new PsError('INDEX_INVALID', `cannot derive the next cursor: ${(e as Error).message}`);
   }
   try {
-    await store.putIfAbsent(KEYS.indexAll(next), serializeIndexAll(rev.entries), { contentType: JSON_TYPE, signal });
+    await store.putIfAbsent(KEYS.indexAll(next), indexAllStream(rev.entries), { contentType: JSON_TYPE, signal });
   } catch (e) {
     if (isPsError(e, 'STORAGE_PRECONDITION_FAILED')) return { done: false, reason: `folder ${next} taken` };
     throw e;
@@ -211,6 +260,7 @@ async function attemptOnce(store: ObjectStore, log: Logger, opts: IndexerOptions
       else await store.putIfMatch(KEYS.cursor, etag, body, { contentType: JSON_TYPE, signal });
       crashPoint('cursor');
       log.info({ cursor: next, ...summary }, 'index: new revision');
+      await consume();
       return { done: true, result: { cursor: next, changed: true, ...summary, keys } };
     } catch (e) {
       if (!isPsError(e, 'STORAGE_PRECONDITION_FAILED')) throw e;
@@ -232,13 +282,66 @@ export async function listRevisionFolders(store: ObjectStore, signal?: AbortSign
 }
 
 async function loadRevision(store: ObjectStore, cursor: string, log: Logger, signal?: AbortSignal): Promise<BaseRevision> {
-  const text = await readText(store, KEYS.indexAll(cursor), signal);
   const state = await readOptionalText(store, KEYS.indexState(cursor), signal);
   try {
-    return parseIndexAll(text, cursor, (why) => log.warn({ cursor, why }, 'index: dropping a bad entry of the previous revision'), state);
+    return await loadSpooledRevision(store, cursor, state, (why) => log.warn({ cursor, why }, 'index: dropping a bad entry of the previous revision'), signal);
   } catch (e) {
+    if (e instanceof PsError) throw e;
     throw new PsError('INDEX_INVALID', `${KEYS.indexAll(cursor)}: ${(e as Error).message}`);
   }
+}
+
+type JournalRead = { doc: PackageDocument; etag: string } | { error: string } | 'gone';
+
+/**
+ * The next revision from the base and the documents named by the journal: a document read ok is added,
+ * updated or (same content) only re-recorded; a document that no longer exists removes its entry; an invalid
+ * one is skipped and the previous entry, if any, is kept as it was.
+ */
+function assembleFromJournal(base: BaseRevision, reads: Map<string, JournalRead>): AssembledRevision {
+  const out = new Map(base.entries);
+  const etags: Record<string, string> = Object.fromEntries(base.etags);
+  const delta: SearchIndexDelta = { added: [], updated: [], removed: [] };
+  const skipped: { key: string; reason: string }[] = [];
+  let bookkeeping = false;
+  let added = false;
+  for (const [key, r] of reads) {
+    const prev = base.entries.get(key);
+    if (r === 'gone') {
+      if (prev) {
+        out.delete(key);
+        delete etags[key];
+        delta.removed.push({ name: prev.name, version: prev.version });
+      }
+      continue;
+    }
+    if ('error' in r) {
+      skipped.push({ key, reason: r.error });
+      continue;
+    }
+    const next = revEntry({ package_manifest: r.doc });
+    out.set(key, next);
+    if (base.etags.get(key) !== r.etag) bookkeeping = true;
+    etags[key] = r.etag;
+    if (!prev) {
+      delta.added.push(next.entry!);
+      added = true;
+    } else if (rawOf(prev) !== rawOf(next)) delta.updated.push(next.entry!);
+  }
+  // the base is sorted (we write it so); only new keys need a sort
+  const entries = [...out.values()];
+  if (added) entries.sort(compareNameVersion);
+  delta.added.sort((a, b) => compareNameVersion(a.package_manifest, b.package_manifest));
+  delta.updated.sort((a, b) => compareNameVersion(a.package_manifest, b.package_manifest));
+  delta.removed.sort(compareNameVersion);
+  const changed = bookkeeping || delta.added.length > 0 || delta.updated.length > 0 || delta.removed.length > 0;
+  return { entries, etags, delta, changed, skipped };
+}
+
+async function bodyText(body: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of body) chunks.push(typeof c === 'string' ? Buffer.from(c) : Buffer.from(c as Uint8Array));
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /**

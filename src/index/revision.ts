@@ -28,16 +28,24 @@ export interface RevEntry {
   version: string;
   raw?: string;
   entry?: IndexEntry;
+  /** The raw text lives in a local spool file (spooled.ts): large indexes are never held in memory. */
+  loc?: { spool: { read(off: number, len: number): Buffer }; off: number; len: number };
 }
 
 export function entryOf(e: RevEntry): IndexEntry {
-  if (!e.entry) e.entry = JSON.parse(e.raw!) as IndexEntry;
+  if (!e.entry) e.entry = JSON.parse(e.raw ?? e.loc!.spool.read(e.loc!.off, e.loc!.len).toString('utf8')) as IndexEntry;
   return e.entry;
 }
 
 export function rawOf(e: RevEntry): string {
-  if (e.raw === undefined) e.raw = JSON.stringify(e.entry);
+  if (e.raw === undefined) e.raw = e.entry !== undefined ? JSON.stringify(e.entry) : e.loc!.spool.read(e.loc!.off, e.loc!.len).toString('utf8');
   return e.raw;
+}
+
+/** The raw text as bytes, read straight from the spool when it lives there (never cached as a string). */
+export function rawBytes(e: RevEntry): Buffer {
+  if (e.raw === undefined && e.entry === undefined && e.loc) return e.loc.spool.read(e.loc.off, e.loc.len);
+  return Buffer.from(rawOf(e));
 }
 
 export function revEntry(entry: IndexEntry): RevEntry {
@@ -203,12 +211,12 @@ export function parseIndexAll(text: string, cursor: string | undefined, onBad?: 
   return { cursor, entries, etags };
 }
 
-interface IndexState {
+export interface IndexState {
   keys: string[];
   documents: Record<string, unknown>;
 }
 
-function parseState(text: string | undefined): IndexState | undefined {
+export function parseState(text: string | undefined): IndexState | undefined {
   if (text === undefined) return undefined;
   try {
     const ps = JSON.parse(text) as unknown;

@@ -22,6 +22,7 @@ import { KEYS, entryKey, type PackageDocument } from '../index/format.js';
 import { crashPoint } from '../index/crash.js';
 import { checkDocument } from '../index/revision.js';
 import { runIndexerDetailed, requestIndexerRun, mapLimit } from '../index/indexer.js';
+import { writeJournalMarker } from '../index/journal.js';
 import type { PackageSource } from '../package/source.js';
 import { openZip, checkPackageIdentity, type ZipLimits } from '../package/zip.js';
 import { buildZip } from '../package/build.js';
@@ -256,13 +257,17 @@ export async function publishZipFile(store: ObjectStore, zipFile: string, signat
 async function finish(store: ObjectStore, status: PublishStatus, name: string, version: string, opts: PublishOptions, t0: number): Promise<PublishOutcome> {
   const log = opts.logger ?? silentLogger;
   const out: PublishOutcome = { status, name, version, ms: 0 };
+  // the journal marker: the next indexer run reads this document without listing the others. Written on
+  // "already published" too, which repairs a crash between the document and its marker.
+  await writeJournalMarker(store, name, version, opts.signal);
+  crashPoint('journal');
   if (opts.index !== false) {
     const wait = opts.wait !== false;
     const key = entryKey({ name, version });
     for (let i = 0; ; i++) {
       try {
         // the first run is shared with concurrent publishes of this process; a rare second one is our own
-        const r = wait && i === 0 ? await requestIndexerRun(store, { logger: log }) : await runIndexerDetailed(store, { logger: log, maxRetries: wait ? undefined : 0, signal: opts.signal });
+        const r = wait && i === 0 ? await requestIndexerRun(store, { logger: log, mode: 'journal' }) : await runIndexerDetailed(store, { logger: log, mode: 'journal', maxRetries: wait ? undefined : 0, signal: opts.signal });
         if (r.keys.has(key)) {
           out.cursor = r.cursor;
           break;

@@ -66,6 +66,18 @@ async function get(reg: Registry, url: string, headers: Record<string, string> =
   return reg.app.inject({ method, url, headers });
 }
 
+/** A GET over a real socket without any decoding (fetch would add Accept-Encoding and decode). */
+function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+  });
+}
+
 function ids(body: string): string[] {
   return (JSON.parse(body) as { name: string; version: string }[]).map((p) => `${p.name}-${p.version}`);
 }
@@ -393,15 +405,17 @@ test('the socket fast path for /search, /categories and /package answers exactly
   const addr = reg.app.server.address() as { port: number };
   const base = `http://127.0.0.1:${addr.port}`;
   const urls = ['/search', '/search?prerelease=true&kibana.version=8.6.0', '/search?all=true', '/categories', '/categories?include_policy_templates=true', '/package/alpha/1.0.0/', '/package/dep/1.0.0/'];
-  for (const u of urls) {
-    const routed = await get(reg, u); // in-process inject: the fastify route
-    const r = await fetch(base + u); // a real socket: the fast path
-    assert.equal(r.status, routed.statusCode, u);
-    assert.equal(await r.text(), routed.body, u);
-    assert.equal(r.headers.get('content-type'), routed.headers['content-type'], u);
-    assert.equal(r.headers.get('cache-control'), [routed.headers['cache-control']].flat().join(', '), u);
-    assert.equal(r.headers.get('access-control-allow-origin'), '*', u);
-    assert.equal(r.headers.get('content-length'), routed.headers['content-length'], u);
+  for (const ae of ['', 'gzip, deflate', 'br;q=1, gzip;q=0.5']) {
+    for (const u of urls) {
+      const headers: Record<string, string> = ae ? { 'accept-encoding': ae } : {};
+      const routed = await get(reg, u, headers); // in-process inject: the fastify route
+      const r = await rawGet(base + u, headers); // a real socket: the fast path
+      assert.equal(r.status, routed.statusCode, u);
+      assert.ok(r.body.equals(routed.rawPayload), `${u} (${ae}): same bytes`);
+      for (const h of ['content-type', 'content-encoding', 'vary', 'content-length']) assert.equal(r.headers[h], routed.headers[h], `${u} (${ae}): ${h}`);
+      assert.equal(r.headers['cache-control'], [routed.headers['cache-control']].flat().join(', '), u);
+      assert.equal(r.headers['access-control-allow-origin'], '*', u);
+    }
   }
   // what the fast path does not answer still goes through the router: errors, redirects, HEAD, unclean paths
   const bad = await fetch(`${base}/search?prerelease=maybe`);
@@ -414,4 +428,43 @@ test('the socket fast path for /search, /categories and /package answers exactly
   // and it is counted in the metrics
   const metrics = await (await fetch(`${base}/metrics`)).text();
   assert.match(metrics, /package_storage_http_requests_total\{route="search",method="GET",code="200"\} [1-9]/);
+});
+
+test('JSON answers are gzip/brotli-encoded when asked, once per cached answer; artifacts never are', async (t) => {
+  const { gunzipSync, brotliDecompressSync } = await import('node:zlib');
+  const many = Array.from({ length: 40 }, (_, i) => doc(`p${i}`, '1.0.0', { categories: ['web'], description: `package number ${i} `.repeat(5) }));
+  const { reg, store } = await setup(t, [...DOCS, ...many]);
+  await store.put(KEYS.zip('alpha', '1.0.0'), Buffer.from('{"not":"a zip, but JSON-looking bytes"}'.repeat(50)));
+  for (const u of ['/search', '/search?all=true', '/categories', '/package/alpha/1.0.0/']) {
+    const plain = await get(reg, u);
+    assert.equal(plain.headers['content-encoding'], undefined, u);
+    assert.equal(plain.headers.vary, 'Accept-Encoding', `${u}: Vary even when not encoded`);
+    const gz = await get(reg, u, { 'accept-encoding': 'gzip, deflate' });
+    assert.equal(gz.headers['content-encoding'], 'gzip', u);
+    assert.equal(gz.headers.vary, 'Accept-Encoding', u);
+    assert.equal(gz.headers['content-length'], String(gz.rawPayload.length), `${u}: Content-Length of the compressed body`);
+    assert.ok(gz.rawPayload.length < plain.rawPayload.length, `${u}: smaller`);
+    assert.ok(gunzipSync(gz.rawPayload).equals(plain.rawPayload), `${u}: decodes to the plain body`);
+    const br = await get(reg, u, { 'accept-encoding': 'gzip, deflate, br' });
+    assert.equal(br.headers['content-encoding'], 'br', u);
+    assert.ok(brotliDecompressSync(br.rawPayload).equals(plain.rawPayload), `${u}: brotli decodes to the plain body`);
+    const no = await get(reg, u, { 'accept-encoding': 'gzip;q=0, identity' });
+    assert.equal(no.headers['content-encoding'], undefined, `${u}: q=0 refuses gzip`);
+    const head = await get(reg, u, { 'accept-encoding': 'gzip' }, 'HEAD');
+    assert.equal(head.headers['content-length'], gz.headers['content-length'], `${u}: HEAD announces the same length`);
+  }
+  // computed once: the cached answer keeps its encoded form
+  const { search, parseGoQuery } = await import('./service.js');
+  const r1 = search(reg.watcher.current, parseGoQuery(''));
+  assert.ok(r1.gzip && r1.br, 'the cached /search answer holds its encoded forms');
+  const again = await get(reg, '/search', { 'accept-encoding': 'gzip' });
+  assert.ok(again.rawPayload.equals(r1.gzip!), 'the very same gzip bytes are served again');
+  // errors and artifacts are never encoded
+  const err = await get(reg, '/search?prerelease=maybe', { 'accept-encoding': 'gzip' });
+  assert.equal(err.statusCode, 400);
+  assert.equal(err.headers['content-encoding'], undefined);
+  const z = await get(reg, '/epr/alpha/alpha-1.0.0.zip', { 'accept-encoding': 'gzip' });
+  assert.equal(z.statusCode, 200);
+  assert.equal(z.headers['content-encoding'], undefined, 'artifacts are served as stored');
+  assert.equal(z.rawPayload.length, 39 * 50);
 });

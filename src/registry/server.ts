@@ -27,6 +27,7 @@ import type { Catalog } from './catalog.js';
 import { ZipFiles } from './zipfiles.js';
 import { RegistryProxy, type ProxyOptions } from './proxy/index.js';
 import type { Keyring } from '../signing/index.js';
+import { encodedBody, negotiate, type Compressible } from './compress.js';
 
 export interface CacheTimes {
   /** `/`, `/index.json`, `/package/{n}/{v}/` (seconds). */
@@ -171,15 +172,16 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
       r = packageIndex(catalog, mm[1]!, mm[2]!);
       seconds = times.index;
     }
-    if (r.status !== 200 || r.error) return false;
-    const body = typeof r.body === 'string' ? Buffer.from(r.body) : r.body;
-    res.writeHead(200, [
-      'Access-Control-Allow-Origin', '*',
-      'Cache-Control', `max-age=${seconds}`,
-      'Cache-Control', 'public',
-      'Content-Type', r.contentType,
-      'Content-Length', String(body.length),
-    ]);
+    if (r.status !== 200 || r.error || typeof r.body === 'string') return false;
+    const enc = negotiate(req.headers['accept-encoding']);
+    const encoded = encodedBody(r as Compressible, enc);
+    const body = encoded ?? r.body;
+    res.writeHead(
+      200,
+      encoded
+        ? ['Access-Control-Allow-Origin', '*', 'Cache-Control', `max-age=${seconds}`, 'Cache-Control', 'public', 'Content-Type', r.contentType, 'Vary', 'Accept-Encoding', 'Content-Encoding', enc!, 'Content-Length', String(body.length)]
+        : ['Access-Control-Allow-Origin', '*', 'Cache-Control', `max-age=${seconds}`, 'Cache-Control', 'public', 'Content-Type', r.contentType, 'Vary', 'Accept-Encoding', 'Content-Length', String(body.length)],
+    );
     res.end(body);
     const seconds_ = Number(process.hrtime.bigint() - t0) / 1e9;
     const c = fastMetrics[route];
@@ -289,7 +291,15 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
     if (r.error) {
       reply.header('Cache-Control', ['max-age=0', 'private, no-store']).header('X-Content-Type-Options', 'nosniff');
     } else cache(reply, seconds);
-    return reply.code(r.status).header('Content-Type', r.contentType).send(typeof r.body === 'string' ? Buffer.from(r.body) : r.body);
+    reply.code(r.status).header('Content-Type', r.contentType);
+    if (r.status === 200 && !r.error && typeof r.body !== 'string') {
+      // JSON answers: gzip/brotli when asked, computed once per cached answer (compress.ts)
+      reply.header('Vary', 'Accept-Encoding');
+      const enc = negotiate(reply.request.headers['accept-encoding']);
+      const encoded = encodedBody(r as Compressible, enc);
+      if (encoded) return reply.header('Content-Encoding', enc!).send(encoded);
+    }
+    return reply.send(typeof r.body === 'string' ? Buffer.from(r.body) : r.body);
   }
 
   async function dispatch(req: FastifyRequest, reply: FastifyReply): Promise<unknown> {

@@ -13,6 +13,9 @@ export type Query = Map<string, string[]>;
 export interface ServiceResult {
   status: number;
   body: string | Buffer;
+  /** Encoded forms of a 200 answer, computed once (compress.ts). */
+  gzip?: Buffer;
+  br?: Buffer;
   contentType: string;
   /** True for error bodies (Go `http.Error`: text + newline). */
   error?: boolean;
@@ -370,7 +373,7 @@ export function packageIndex(catalog: Catalog, name: string, version: string): S
   const e = lookup(catalog, name, version);
   if (e === undefined) return fail(400, 'invalid package version');
   if (e === null) return fail(404, 'package revision not found');
-  return { status: 200, body: e.packageBody, contentType: JSON_TYPE };
+  return e.packageAnswer;
 }
 
 export { fail as errorResult };

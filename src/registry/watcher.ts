@@ -6,8 +6,9 @@
  */
 import { silentLogger, type Logger } from '../log.js';
 import type { ObjectStore } from '../storage/types.js';
-import { cursorsBetween, readCurrentCursor, readDelta, streamFullIndex } from '../index/reader.js';
-import { applyDeltas, buildCatalog, Catalog, type DeltaStep } from './catalog.js';
+import { cursorsBetween, readCurrentCursor, readDelta } from '../index/reader.js';
+import { applyDeltas, Catalog, type DeltaStep } from './catalog.js';
+import { loadFullCatalog } from './loader.js';
 
 export interface RefreshOutcome {
   mode: 'unchanged' | 'full' | 'delta' | 'error';
@@ -96,7 +97,9 @@ export class CatalogWatcher {
       if (old.cursor !== undefined) {
         try {
           const folders = await cursorsBetween(this.store, old.cursor, cursor);
-          if (folders && folders.length <= (this.opts.maxDeltas ?? 100)) {
+          // deltas append to the spool; once most of it is left over from old revisions, a full load compacts it
+          const compact = old.spool.size > 2 * old.liveBytes + 64 * 1024 * 1024;
+          if (folders && folders.length <= (this.opts.maxDeltas ?? 100) && !compact) {
             const steps: DeltaStep[] = [];
             for (const f of folders) steps.push(await readDelta(this.store, f));
             next = applyDeltas(old, cursor, steps, onBad);
@@ -108,7 +111,7 @@ export class CatalogWatcher {
           skipped = 0;
         }
       }
-      if (!next) next = await buildCatalog(cursor, streamFullIndex(this.store, cursor), onBad);
+      if (!next) next = await loadFullCatalog(this.store, cursor, onBad);
       this.catalog = next;
       outcome = { mode, cursor, count: next.size, ms: performance.now() - t0, skipped };
       this.log.info({ cursor, count: next.size, ms: Math.round(outcome.ms), mode, skipped }, 'catalog: swapped');

@@ -8,7 +8,8 @@ import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { KEYS } from '../index/format.js';
 import { PsError } from '../errors.js';
-import { buildEntry, Catalog, type Entry } from '../registry/catalog.js';
+import { buildEntryInSpool, Catalog, type Entry } from '../registry/catalog.js';
+import { Spool } from '../registry/spool.js';
 import { openStore } from '../storage/index.js';
 import type { ObjectStore } from '../storage/types.js';
 import { PublishTimes, versionsOf } from './published.js';
@@ -36,11 +37,12 @@ const docs: [string, string, number][] = [
 
 function catalogOf(cursor: string, keys: [string, string][]): Catalog {
   const m = new Map<string, Entry>();
+  const spool = Spool.create();
   for (const [name, version] of keys) {
-    const e = buildEntry({ name, version, title: name, description: 'd', type: 'integration', format_version: '3.0.0' });
+    const e = buildEntryInSpool({ name, version, title: name, description: 'd', type: 'integration', format_version: '3.0.0' }, spool);
     m.set(e.key, e);
   }
-  return new Catalog(cursor, m);
+  return new Catalog(cursor, m, undefined, spool);
 }
 
 before(async () => {

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { promises as fsp } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -13,6 +14,8 @@ import { KEYS } from '../../index/format.js';
 import type { PublishFn } from '../../registry/server.js';
 import type { Keyring } from '../../signing/index.js';
 import { action, intArg } from '../util.js';
+import { setSpoolDir } from '../../registry/spool.js';
+import { setBodyCacheBytes } from '../../registry/catalog.js';
 
 interface ServeFlags {
   storage?: string;
@@ -30,6 +33,7 @@ interface ServeFlags {
   proxyCacheDir?: string;
   upstreamTimeout?: number;
   upstreamRetries?: number;
+  workers?: number;
 }
 
 const require = createRequire(import.meta.url);
@@ -118,6 +122,58 @@ async function seedSamples(store: ObjectStore, keysDir: string, log: Logger): Pr
   return key?.publicKeyFile;
 }
 
+/**
+ * `serve --workers N`: fork N workers (each a full registry: its own catalog, watcher and caches) that share
+ * the listening socket through node:cluster; print the listening line once all are up; re-fork a worker that
+ * dies (after a second); on SIGINT/SIGTERM stop them all and exit.
+ */
+async function superviseWorkers(n: number, log: Logger): Promise<void> {
+  let stopping = false;
+  let up = 0;
+  let announced = false;
+  const fork = (): void => {
+    const w = cluster.fork();
+    w.on('message', (m: { listening?: string; count?: number; storage?: string }) => {
+      if (!m || typeof m.listening !== 'string') return;
+      up++;
+      if (!announced && up >= n) {
+        announced = true;
+        process.stdout.write(`package-storage registry listening on ${m.listening} (storage ${m.storage}, ${m.count} package versions, ${n} workers)\n`);
+      }
+    });
+  };
+  cluster.on('exit', (w, code, signal) => {
+    if (stopping) return;
+    log.error({ pid: w.process.pid, code, signal }, 'registry worker died; starting another one');
+    setTimeout(() => {
+      if (!stopping) fork();
+    }, 1000).unref();
+  });
+  for (let i = 0; i < n; i++) fork();
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      stopping = true;
+      log.info('shutting down the workers');
+      const workers = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
+      if (workers.length === 0) return resolve();
+      let left = workers.length;
+      for (const w of workers) {
+        w.once('exit', () => {
+          if (--left === 0) resolve();
+        });
+        w.process.kill('SIGTERM');
+      }
+      setTimeout(() => {
+        for (const w of workers) if (!w.isDead()) w.process.kill('SIGKILL');
+      }, 10_000).unref();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
 export function register(program: Command): void {
   program
     .command('serve')
@@ -125,7 +181,8 @@ export function register(program: Command): void {
     .option('--storage <url>', 'object store: a path, file:// URL or s3://bucket/prefix (env PACKAGE_STORAGE_URL; default ./data)')
     .option('--host <addr>', 'address to listen on (env PACKAGE_STORAGE_HOST; default 0.0.0.0)')
     .option('--port <n>', 'port to listen on (env PACKAGE_STORAGE_PORT; default 8080)', intArg('--port'))
-    .option('--poll-interval <ms>', 'how often to check cursor.json for a new index revision (default 1000)', intArg('--poll-interval'))
+    .option('--poll-interval <ms>', 'how often to check cursor.json for a new index revision (env PACKAGE_STORAGE_POLL_INTERVAL_MS; default 250)', intArg('--poll-interval'))
+    .option('--workers <n>', 'registry processes sharing the port (node:cluster), each with its own catalog and watcher (env PACKAGE_STORAGE_WORKERS; default 1)', intArg('--workers'))
     .option('--publish-token <token>', 'bearer token allowed to POST /api/v1/packages (repeatable); none = HTTP publishing disabled', (v: string, acc: string[] = []) => [...acc, v])
     .option('--publish-token-file <file>', 'file with publish tokens, one per line')
     .option('--trusted-keys <file|dir>', 'armored public keys that published signatures must verify against (served at /api/v1/keys)')
@@ -148,13 +205,24 @@ export function register(program: Command): void {
     )
     .action(
       action(async (flags: ServeFlags) => {
-        const cfg = loadConfig({ storage: flags.storage, host: flags.host, port: flags.port, pollIntervalMs: flags.pollInterval, trustedKeys: flags.trustedKeys, publicUrl: flags.publicUrl, publishTokenFile: flags.publishTokenFile, allowUnknownQueryParameters: flags.allowUnknownQueryParameters, proxyTo: flags.proxyTo, proxyCacheDir: flags.proxyCacheDir, upstreamTimeoutMs: flags.upstreamTimeout, upstreamRetries: flags.upstreamRetries });
+        const cfg = loadConfig({ storage: flags.storage, host: flags.host, port: flags.port, pollIntervalMs: flags.pollInterval, trustedKeys: flags.trustedKeys, publicUrl: flags.publicUrl, publishTokenFile: flags.publishTokenFile, allowUnknownQueryParameters: flags.allowUnknownQueryParameters, proxyTo: flags.proxyTo, proxyCacheDir: flags.proxyCacheDir, upstreamTimeoutMs: flags.upstreamTimeout, upstreamRetries: flags.upstreamRetries, workers: flags.workers });
         const log = createLogger({ level: cfg.logLevel, name: 'registry' });
+        if (cfg.workers > 1 && cluster.isPrimary) {
+          // the primary only seeds (once, before any worker reads the store) and supervises the workers
+          if (flags.seedSamples) {
+            const store = await openStore(cfg.storage, cfg);
+            await seedSamples(store, flags.keysDir ?? defaultKeysDir(cfg.storage), log);
+            await store.close?.();
+          }
+          return superviseWorkers(cfg.workers, log);
+        }
+        setSpoolDir(cfg.spoolDir);
+        setBodyCacheBytes(cfg.bodyCacheMB * 1024 * 1024);
         const store = await openStore(cfg.storage, cfg);
         let trustedKeys = cfg.trustedKeys;
         if (flags.seedSamples) {
           const keysDir = flags.keysDir ?? defaultKeysDir(cfg.storage);
-          const pub = await seedSamples(store, keysDir, log);
+          const pub = cluster.isWorker ? undefined : await seedSamples(store, keysDir, log);
           if (!trustedKeys) trustedKeys = pub ?? (await fsp.stat(path.join(keysDir, 'public.asc')).then(() => path.join(keysDir, 'public.asc')).catch(() => undefined));
         }
         const tokens = await readTokens(cfg, flags);
@@ -204,7 +272,8 @@ export function register(program: Command): void {
           if ((e as NodeJS.ErrnoException).code === 'EACCES') throw new PsError('PERMISSION_DENIED', `cannot listen on ${cfg.host}:${cfg.port} (ports below 1024 need privileges: choose another with --port or PACKAGE_STORAGE_PORT)`, { cause: e });
           throw e;
         }
-        process.stdout.write(`package-storage registry listening on ${address} (storage ${store.description}, ${first.count} package versions${proxy ? `; proxy to ${proxy.upstream}, cache ${proxy.cacheDir}` : ''})\n`);
+        if (cluster.isWorker) process.send?.({ listening: address, count: first.count, storage: store.description });
+        else process.stdout.write(`package-storage registry listening on ${address} (storage ${store.description}, ${first.count} package versions${proxy ? `; proxy to ${proxy.upstream}, cache ${proxy.cacheDir}` : ''})\n`);
         await new Promise<void>((resolve) => {
           const stop = () => {
             process.off('SIGINT', stop);
@@ -215,6 +284,7 @@ export function register(program: Command): void {
           process.on('SIGINT', stop);
           process.on('SIGTERM', stop);
         });
+        if (cluster.isWorker) process.disconnect?.(); // the IPC channel would keep a worker alive
       }),
     );
 }
