@@ -24,7 +24,7 @@ export interface Config {
   trustedKeys?: string;
   /** Optional base URL that artifact downloads are redirected to (CDN / public bucket) instead of proxied. */
   publicUrl?: string;
-  /** Registry: ignore unknown query parameters of /search and /categories instead of answering 400. */
+  /** Registry: ignore unknown query parameters of /search and /categories (Elastic's default); false = strict, answer 400. */
   allowUnknownQueryParameters: boolean;
   /** S3: custom endpoint (Ceph RGW, MinIO, R2...). Env also AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL. */
   s3Endpoint?: string;
@@ -58,7 +58,7 @@ export const FIELDS: FieldDef[] = [
   { key: 'publishTokenFile', env: 'PACKAGE_STORAGE_PUBLISH_TOKEN_FILE', kind: 'string' },
   { key: 'trustedKeys', env: 'PACKAGE_STORAGE_TRUSTED_KEYS', kind: 'string' },
   { key: 'publicUrl', env: 'PACKAGE_STORAGE_PUBLIC_URL', kind: 'string' },
-  { key: 'allowUnknownQueryParameters', env: 'PACKAGE_STORAGE_ALLOW_UNKNOWN_QUERY_PARAMETERS', kind: 'bool', default: false },
+  { key: 'allowUnknownQueryParameters', env: 'PACKAGE_STORAGE_ALLOW_UNKNOWN_QUERY_PARAMETERS', kind: 'bool', default: true },
   { key: 's3Endpoint', env: 'PACKAGE_STORAGE_S3_ENDPOINT', kind: 'string', extraEnv: ['AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL'] },
   { key: 's3Region', env: 'PACKAGE_STORAGE_S3_REGION', kind: 'string', extraEnv: ['AWS_REGION', 'AWS_DEFAULT_REGION'] },
   { key: 's3PathStyle', env: 'PACKAGE_STORAGE_S3_PATH_STYLE', kind: 'bool' },

@@ -24,7 +24,7 @@ interface ServeFlags {
   publicUrl?: string;
   seedSamples?: boolean;
   keysDir?: string;
-  allowUnknownQueryParameters?: boolean;
+  strictQueryParameters?: boolean;
 }
 
 const require = createRequire(import.meta.url);
@@ -136,7 +136,7 @@ export function register(program: Command): void {
     .option('--public-url <url>', 'redirect zip/sig downloads to this base URL (CDN or public bucket) instead of streaming them')
     .option('--seed-samples', 'on first run with an empty store, build, sign and publish the packages in samples/')
     .option('--keys-dir <dir>', 'where --seed-samples keeps its generated key (default: <storage>-keys beside a local store)')
-    .option('--allow-unknown-query-parameters', 'ignore unknown query parameters instead of answering 400 (EPR flag of the same name)')
+    .option('--strict-query-parameters', 'answer 400 to unknown query parameters of /search and /categories (default: ignore them, as Elastic does; = EPR -allow-unknown-query-parameters=false)')
     .addHelpText(
       'after',
       '\nExamples:\n' +
@@ -148,7 +148,7 @@ export function register(program: Command): void {
     )
     .action(
       action(async (flags: ServeFlags) => {
-        const cfg = loadConfig({ storage: flags.storage, host: flags.host, port: flags.port, pollIntervalMs: flags.pollInterval, trustedKeys: flags.trustedKeys, publicUrl: flags.publicUrl, publishTokenFile: flags.publishTokenFile, allowUnknownQueryParameters: flags.allowUnknownQueryParameters });
+        const cfg = loadConfig({ storage: flags.storage, host: flags.host, port: flags.port, pollIntervalMs: flags.pollInterval, trustedKeys: flags.trustedKeys, publicUrl: flags.publicUrl, publishTokenFile: flags.publishTokenFile, allowUnknownQueryParameters: flags.strictQueryParameters ? false : undefined });
         const log = createLogger({ level: cfg.logLevel, name: 'registry' });
         const store = await openStore(cfg.storage, cfg);
         let trustedKeys = cfg.trustedKeys;
