@@ -332,13 +332,14 @@ test('watcher: deltas in order, fallback to the full index, bad entries skipped'
   const o2 = await reg.refresh();
   assert.equal(o2.mode, 'full');
   assert.deepEqual(ids((await get(reg, '/search')).body), ['solo-1.0.0']);
-  // a broken full index keeps the old catalog
+  // a broken full index: the newest readable revision (here the catalog in memory, 4) is served
   await store.put(KEYS.indexAll('5'), 'not json');
   await store.put(KEYS.cursor, JSON.stringify({ current: '5' }));
   const o3 = await reg.refresh();
-  assert.equal(o3.mode, 'error');
+  assert.equal(o3.mode, 'fallback');
   assert.equal(reg.watcher.current.cursor, '4');
-  assert.equal((await reg.refresh()).mode, 'error', 'retried at the next refresh');
+  assert.equal(reg.watcher.health.fallback?.named, '5');
+  assert.equal((await reg.refresh()).mode, 'unchanged', 'not re-read at every poll (retried every retryUnreadableMs)');
 });
 
 test('publish endpoint: disabled, 401, 403', async (t) => {

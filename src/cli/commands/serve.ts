@@ -25,6 +25,8 @@ interface ServeFlags {
   seedSamples?: boolean;
   keysDir?: string;
   strictQueryParameters?: boolean;
+  allowUnsigned?: boolean;
+  uploadDir?: string;
 }
 
 const require = createRequire(import.meta.url);
@@ -136,6 +138,8 @@ export function register(program: Command): void {
     .option('--public-url <url>', 'redirect zip/sig downloads to this base URL (CDN or public bucket) instead of streaming them')
     .option('--seed-samples', 'on first run with an empty store, build, sign and publish the packages in samples/')
     .option('--keys-dir <dir>', 'where --seed-samples keeps its generated key (default: <storage>-keys beside a local store)')
+    .option('--allow-unsigned', 'with --publish-token and no --trusted-keys: accept unsigned, unverified packages over HTTP (refused without this flag)')
+    .option('--upload-dir <dir>', 'folder for upload temp files, swept at start (env PACKAGE_STORAGE_UPLOAD_DIR; default: one per store under the OS temp folder)')
     .option('--strict-query-parameters', 'answer 400 to unknown query parameters of /search and /categories (default: ignore them, as Elastic does; = EPR -allow-unknown-query-parameters=false)')
     .addHelpText(
       'after',
@@ -148,7 +152,7 @@ export function register(program: Command): void {
     )
     .action(
       action(async (flags: ServeFlags) => {
-        const cfg = loadConfig({ storage: flags.storage, host: flags.host, port: flags.port, pollIntervalMs: flags.pollInterval, trustedKeys: flags.trustedKeys, publicUrl: flags.publicUrl, publishTokenFile: flags.publishTokenFile, allowUnknownQueryParameters: flags.strictQueryParameters ? false : undefined });
+        const cfg = loadConfig({ storage: flags.storage, host: flags.host, port: flags.port, pollIntervalMs: flags.pollInterval, trustedKeys: flags.trustedKeys, publicUrl: flags.publicUrl, publishTokenFile: flags.publishTokenFile, allowUnknownQueryParameters: flags.strictQueryParameters ? false : undefined, allowUnsigned: flags.allowUnsigned, uploadDir: flags.uploadDir });
         const log = createLogger({ level: cfg.logLevel, name: 'registry' });
         const store = await openStore(cfg.storage, cfg);
         let trustedKeys = cfg.trustedKeys;
@@ -158,6 +162,9 @@ export function register(program: Command): void {
           if (!trustedKeys) trustedKeys = pub ?? (await fsp.stat(path.join(keysDir, 'public.asc')).then(() => path.join(keysDir, 'public.asc')).catch(() => undefined));
         }
         const tokens = await readTokens(cfg, flags);
+        if (tokens.length > 0 && !trustedKeys && !cfg.allowUnsigned) {
+          throw new PsError('CONFIG_INVALID', 'HTTP publishing (--publish-token) needs --trusted-keys to verify signatures; to accept unsigned packages say so with --allow-unsigned (PACKAGE_STORAGE_ALLOW_UNSIGNED=true)');
+        }
         const trustedKeysArmored = trustedKeys ? await readArmoredKeys(trustedKeys) : undefined;
         let publish: PublishFn | undefined;
         if (tokens.length > 0) {
@@ -166,7 +173,7 @@ export function register(program: Command): void {
           if (trustedKeys) {
             const { loadKeyring } = await import('../../signing/index.js');
             keyring = await loadKeyring(trustedKeys);
-          } else log.warn('HTTP publishing is enabled without --trusted-keys: signatures are NOT verified');
+          } else log.warn('HTTP publishing is enabled with --allow-unsigned: signatures are NOT verified');
           publish = (zip, sig) =>
             publishZipFile(store, zip, sig, {
               keyring,
@@ -187,6 +194,10 @@ export function register(program: Command): void {
           publicUrl: cfg.publicUrl,
           maxUploadBytes: cfg.maxZipBytes,
           query: { allowUnknownQueryParameters: cfg.allowUnknownQueryParameters },
+          limits: { headersTimeoutMs: cfg.headersTimeoutMs, requestTimeoutMs: cfg.requestTimeoutMs, idleTimeoutMs: cfg.idleTimeoutMs, keepAliveTimeoutMs: cfg.keepAliveTimeoutMs, maxConnections: cfg.maxConnections },
+          uploadDir: cfg.uploadDir,
+          maxConcurrentUploads: cfg.maxConcurrentUploads,
+          maxZipInflations: cfg.maxZipInflations,
         });
         const first = await reg.watcher.start();
         log.info({ storage: store.description, cursor: first.cursor, versions: first.count }, 'catalog loaded');
