@@ -168,7 +168,8 @@ test('#6 a 200 MB multipart publish is streamed to disk: peak RSS under 600 MB; 
   const oneSeconds = (performance.now() - t0) / 1000;
   assert.equal(one.status, 201, `publish answered ${one.status}`);
   const peakOne = await peakRss(srv.child.pid!);
-  // four at once: at most the configured number are received, the rest are told to retry
+  // four at once: at most the configured number (2) are received at a time, the rest wait their turn (or, past
+  // the wait, are told to retry)
   const four = await Promise.all(Array.from({ length: 4 }, () => request(`${srv.url}/api/v1/packages`, { method: 'POST', headers, body: multipart }).catch((e: Error) => ({ status: -1, headers: {}, sha: e.message, bytes: 0 }) as Got)));
   const peakFour = await peakRss(srv.child.pid!);
   const statuses = four.map((r) => r.status);

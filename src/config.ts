@@ -38,7 +38,7 @@ export interface Config {
   maxConnections: number;
   /** Registry: folder of upload temp files, swept at start of what stopped servers left (default: one folder per store under the OS temp folder). */
   uploadDir?: string;
-  /** Registry: HTTP publishes received at once (more get 503 with Retry-After). */
+  /** Registry: HTTP publishes received at once (more wait unread for up to 60 s, then get 503 with Retry-After). */
   maxConcurrentUploads: number;
   /** Registry: files streamed out of package zips at once (files not extracted at publish); more wait, then 503. */
   maxZipInflations: number;

@@ -260,6 +260,7 @@ test('#15 HTTP errors carry no CLI hints, no server temp paths, said once', asyn
     assert.equal(new Set(parts).size, parts.length, `repeated in ${message}`);
   }
   assert.match((JSON.parse(bad[0]!.body) as { message: string }).message, /signature/);
+  assert.equal(bad[2]!.headers['www-authenticate'], 'Bearer');
   for (let i = 0; i < 50 && (await readdir(uploadDir)).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
   assert.deepEqual(await readdir(uploadDir), [], 'upload folders removed after each request');
 });
@@ -325,3 +326,16 @@ test('#5 zip inflations are bounded: beyond the permits and the wait, 503 with R
   assert.equal(l.inUse, 0, 'a double release does not free two permits');
 });
 
+
+test('#12 serve refuses HTTP publishing without trusted keys unless --allow-unsigned; tokens still work', { timeout: 120_000 }, async (t) => {
+  const { runCli, startServe } = await import('../reliability/helpers.js');
+  const dir = await tmp(t, 'h12-unsigned-');
+  const r = await runCli(['serve', '--storage', dir, '--host', '127.0.0.1', '--port', '0', '--publish-token', 'tok']);
+  assert.notEqual(r.code, 0, 'serve started with unverified HTTP publishing');
+  assert.match(r.stderr + r.stdout, /CONFIG_INVALID.*--allow-unsigned/s);
+  const srv = await startServe(dir, ['--publish-token', 'tok', '--allow-unsigned']);
+  t.after(() => srv.stop());
+  const post = (auth?: string) => fetch(`${srv.url}/api/v1/packages`, { method: 'POST', body: 'x', headers: { 'content-type': 'application/zip', ...(auth ? { authorization: auth } : {}) } });
+  assert.equal((await post('Bearer tok')).status, 422, 'the right token is accepted (the body is no zip)');
+  for (const bad of ['Bearer to', 'Bearer tok2', 'Bearer TOK', `Bearer ${'t'.repeat(5000)}`]) assert.equal((await post(bad)).status, 403, bad.slice(0, 20));
+});

@@ -83,7 +83,7 @@ export interface RegistryOptions {
   limits?: Partial<ServerLimits>;
   /** Folder of upload temp files (swept of dead processes' leftovers at start). Default: per store, under the OS temp folder. */
   uploadDir?: string;
-  /** HTTP publishes received at once; more get 503 + Retry-After. Default 2. */
+  /** HTTP publishes received at once; more wait (unread) for up to 60 s, 64 at most, then get 503 + Retry-After. Default 2. */
   maxConcurrentUploads?: number;
   /** Files streamed out of package zips at once (the fallback for files not extracted); more wait, then 503. Default 8. */
   maxZipInflations?: number;
@@ -185,7 +185,8 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
   const maxUpload = opts.maxUploadBytes ?? 250 * 1024 * 1024;
   const limits: ServerLimits = { ...DEFAULT_SERVER_LIMITS, ...opts.limits };
   const uploadDir = opts.uploadDir ?? defaultUploadDir(store.description);
-  const uploads = new Limiter(opts.maxConcurrentUploads ?? 2, 0, 0);
+  // an upload waiting for its turn is not read (TCP backpressure holds its body), so waiting costs no memory
+  const uploads = new Limiter(opts.maxConcurrentUploads ?? 2, 64, 60_000);
   const inflations = new Limiter(opts.maxZipInflations ?? 8, 1024, 30_000);
   if (tokenList.length > 0) {
     const swept = await sweepUploadDir(uploadDir);
@@ -311,7 +312,8 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
   app.post('/api/v1/packages', async (req, reply) => {
     req.routeLabel = 'publish';
     let tmp: string | undefined;
-    const jsonError = (e: PsError) => {
+    const jsonError = (e: PsError, headers: Record<string, string> = {}) => {
+      for (const [k, v] of Object.entries(headers)) reply.header(k, v);
       // a body we did not read to the end is not drained (a slow or endless body must not hold the connection)
       if (!req.raw.complete) reply.header('Connection', 'close');
       return reply.code(e.status).type('application/json').send(JSON.stringify(forHttp(e, tmp).toJSON()) + '\n');
@@ -319,10 +321,10 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
     if (tokenList.length === 0 || !opts.publish) return jsonError(new PsError('PUBLISH_DISABLED'));
     const auth = req.headers.authorization ?? '';
     const m1 = /^Bearer\s+(.+)$/i.exec(auth);
-    if (!m1) return jsonError(new PsError('UNAUTHORIZED', 'send Authorization: Bearer <token>')).header('WWW-Authenticate', 'Bearer');
+    if (!m1) return jsonError(new PsError('UNAUTHORIZED', 'send Authorization: Bearer <token>'), { 'WWW-Authenticate': 'Bearer' });
     if (!tokenOk(m1[1]!.trim())) return jsonError(new PsError('FORBIDDEN'));
     const release = await uploads.acquire();
-    if (!release) return jsonError(new PsError('STORAGE_UNAVAILABLE', `${uploads.permits} uploads are being received; retry later`)).header('Retry-After', '5');
+    if (!release) return jsonError(new PsError('STORAGE_UNAVAILABLE', `${uploads.permits} uploads are being received; retry later`), { 'Retry-After': '5' });
     try {
       tmp = await makeUploadFolder(uploadDir);
       const { zipFile, signature } = await receiveUpload(req.raw, req.headers, tmp, maxUpload);
