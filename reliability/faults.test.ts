@@ -176,7 +176,7 @@ async function faultRun(o: FaultRunOptions) {
   };
 
   // Measure one unkilled publish, to aim the kills inside the publisher's lifetime.
-  registry = await start(['--publish-token', TOKEN]);
+  registry = await start(['--publish-token', TOKEN, '--allow-unsigned']);
   const first = await newPkg();
   const t0 = performance.now();
   const r0 = await runCli(['publish', first.zip, '--storage', o.storage, '--skip-verify'], env);
@@ -225,7 +225,7 @@ async function faultRun(o: FaultRunOptions) {
       stats.registryKills++;
       await afterKill('the registry');
       await sleep(rand() * 500);
-      registry = await start(['--publish-token', TOKEN]);
+      registry = await start(['--publish-token', TOKEN, '--allow-unsigned']);
     }
   };
 

@@ -344,7 +344,7 @@ async function httpServer(): Promise<ServeProcess> {
   const s = await openStore(httpStore);
   for (const n of SEEDED) await publishPackage(s, { dir: path.join(SAMPLE, '..', n) }, { skipVerify: true });
   await s.close?.();
-  server = await startServe(httpStore, ['--publish-token', TOKEN]);
+  server = await startServe(httpStore, ['--publish-token', TOKEN, '--allow-unsigned']);
   return server;
 }
 after(async () => {

@@ -30,7 +30,25 @@ export interface Config {
   trustedKeys?: string;
   /** Optional base URL that artifact downloads are redirected to (CDN / public bucket) instead of proxied. */
   publicUrl?: string;
-  /** Registry: ignore unknown query parameters of /search and /categories instead of answering 400. */
+  /** HTTP publishing without trusted keys: accept unsigned, unverified packages (refused to start otherwise). */
+  allowUnsigned: boolean;
+  /** Registry: time to receive a request's headers, in milliseconds. */
+  headersTimeoutMs: number;
+  /** Registry: time to receive a whole request, body included (uploads too), in milliseconds. */
+  requestTimeoutMs: number;
+  /** Registry: a connection with no traffic for this long is closed, in milliseconds. */
+  idleTimeoutMs: number;
+  /** Registry: how long an idle keep-alive connection is kept between requests, in milliseconds. */
+  keepAliveTimeoutMs: number;
+  /** Registry: open connections at most (more are refused). */
+  maxConnections: number;
+  /** Registry: folder of upload temp files, swept at start of what stopped servers left (default: one folder per store under the OS temp folder). */
+  uploadDir?: string;
+  /** Registry: HTTP publishes received at once (more wait unread for up to 60 s, then get 503 with Retry-After). */
+  maxConcurrentUploads: number;
+  /** Registry: files streamed out of package zips at once (files not extracted at publish); more wait, then 503. */
+  maxZipInflations: number;
+  /** Registry: ignore unknown query parameters of /search and /categories (Elastic's default); false = strict, answer 400. */
   allowUnknownQueryParameters: boolean;
   /** S3: custom endpoint (Ceph RGW, MinIO, R2...). Env also AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL. */
   s3Endpoint?: string;
@@ -79,7 +97,16 @@ export const FIELDS: FieldDef[] = [
   { key: 'publishTokenFile', env: 'PACKAGE_STORAGE_PUBLISH_TOKEN_FILE', kind: 'string' },
   { key: 'trustedKeys', env: 'PACKAGE_STORAGE_TRUSTED_KEYS', kind: 'string' },
   { key: 'publicUrl', env: 'PACKAGE_STORAGE_PUBLIC_URL', kind: 'string' },
-  { key: 'allowUnknownQueryParameters', env: 'PACKAGE_STORAGE_ALLOW_UNKNOWN_QUERY_PARAMETERS', kind: 'bool', default: false },
+  { key: 'allowUnsigned', env: 'PACKAGE_STORAGE_ALLOW_UNSIGNED', kind: 'bool', default: false },
+  { key: 'headersTimeoutMs', env: 'PACKAGE_STORAGE_HEADERS_TIMEOUT_MS', kind: 'int', default: 20_000 },
+  { key: 'requestTimeoutMs', env: 'PACKAGE_STORAGE_REQUEST_TIMEOUT_MS', kind: 'int', default: 120_000 },
+  { key: 'idleTimeoutMs', env: 'PACKAGE_STORAGE_IDLE_TIMEOUT_MS', kind: 'int', default: 30_000 },
+  { key: 'keepAliveTimeoutMs', env: 'PACKAGE_STORAGE_KEEP_ALIVE_TIMEOUT_MS', kind: 'int', default: 72_000 },
+  { key: 'maxConnections', env: 'PACKAGE_STORAGE_MAX_CONNECTIONS', kind: 'int', default: 2048 },
+  { key: 'uploadDir', env: 'PACKAGE_STORAGE_UPLOAD_DIR', kind: 'string' },
+  { key: 'maxConcurrentUploads', env: 'PACKAGE_STORAGE_MAX_CONCURRENT_UPLOADS', kind: 'int', default: 2 },
+  { key: 'maxZipInflations', env: 'PACKAGE_STORAGE_MAX_ZIP_INFLATIONS', kind: 'int', default: 8 },
+  { key: 'allowUnknownQueryParameters', env: 'PACKAGE_STORAGE_ALLOW_UNKNOWN_QUERY_PARAMETERS', kind: 'bool', default: true },
   { key: 's3Endpoint', env: 'PACKAGE_STORAGE_S3_ENDPOINT', kind: 'string', extraEnv: ['AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL'] },
   { key: 's3Region', env: 'PACKAGE_STORAGE_S3_REGION', kind: 'string', extraEnv: ['AWS_REGION', 'AWS_DEFAULT_REGION'] },
   { key: 's3PathStyle', env: 'PACKAGE_STORAGE_S3_PATH_STYLE', kind: 'bool' },
@@ -150,6 +177,9 @@ export function loadConfig(flags: Partial<Record<keyof Config, unknown>> = {}, e
       u = undefined;
     }
     if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:')) throw new PsError('CONFIG_INVALID', `proxy upstream must be an http(s) URL, got '${c.proxyTo}'`);
+  }
+  for (const k of ['headersTimeoutMs', 'requestTimeoutMs', 'idleTimeoutMs', 'keepAliveTimeoutMs', 'maxConnections', 'maxConcurrentUploads', 'maxZipInflations'] as const) {
+    if (!(c[k] >= 1)) throw new PsError('CONFIG_INVALID', `${k} must be at least 1, got ${c[k]}`);
   }
   if (c.pollIntervalMs < 50) throw new PsError('CONFIG_INVALID', `poll interval must be at least 50 ms, got ${c.pollIntervalMs}`);
   if (c.bodyCacheMB < 1) throw new PsError('CONFIG_INVALID', `the body cache needs at least 1 MB, got ${c.bodyCacheMB}`);

@@ -173,6 +173,33 @@ test('data streams: defaults, default pipeline, elasticsearch block with literal
   );
 });
 
+test('ingest_pipeline.name: set only for a default pipeline file under an elasticsearch block naming none (issue 12 #18)', async () => {
+  const d = await deriveDocument(
+    memSource({
+      'manifest.yml': BASE_MANIFEST,
+      // manifest names a pipeline, no default file: ingest_pipeline kept, no ingest_pipeline.name
+      'data_stream/a/manifest.yml': 'title: A\ntype: logs\ningest_pipeline: custom\nelasticsearch:\n  index_template.mappings:\n    dynamic: false\n',
+      // default file and an elasticsearch block naming none: default
+      'data_stream/b/manifest.yml': 'title: B\ntype: logs\nelasticsearch:\n  index_template.mappings:\n    dynamic: false\n',
+      'data_stream/b/elasticsearch/ingest_pipeline/default.json': '{}',
+      // the block names one: kept
+      'data_stream/c/manifest.yml': 'title: C\ntype: logs\nelasticsearch:\n  ingest_pipeline:\n    name: mine\n',
+      'data_stream/c/elasticsearch/ingest_pipeline/default.yml': 'processors: []',
+      // default file, no elasticsearch block: none
+      'data_stream/d/manifest.yml': 'title: D\ntype: logs\n',
+      'data_stream/d/elasticsearch/ingest_pipeline/default.yml': 'processors: []',
+    }),
+  );
+  const ds = d.data_streams as Record<string, unknown>[];
+  const byPath = Object.fromEntries(ds.map((x) => [x.path, x]));
+  assert.equal(byPath.a!.ingest_pipeline, 'custom');
+  assert.deepEqual(byPath.a!.elasticsearch, { 'index_template.mappings': { dynamic: false } });
+  assert.equal((byPath.b!.elasticsearch as Record<string, unknown>)['ingest_pipeline.name'], 'default');
+  assert.equal((byPath.c!.elasticsearch as Record<string, unknown>)['ingest_pipeline.name'], 'mine');
+  assert.equal(byPath.d!.elasticsearch, undefined);
+  assert.equal(byPath.d!.ingest_pipeline, 'default');
+});
+
 test('assets: files only, depth by depth up to 6 levels, .DS_Store skipped; zips keep archive order', async () => {
   const files: Record<string, string> = {
     'manifest.yml': BASE_MANIFEST,

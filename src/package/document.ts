@@ -561,21 +561,16 @@ export async function deriveDocument(src: PackageSource, opts: DeriveOptions = {
     const ds: Record<string, unknown> = { ...(await readYaml(src, rel)) };
     if (!asString(ds.dataset)) ds.dataset = `${name}.${dir}`;
     if (!asString(ds.release)) ds.release = m.release;
-    if (!asString(ds.ingest_pipeline)) {
-      for (const f of ['default.json', 'default.yml']) {
-        if (src.has(`${dsBase}/${dir}/elasticsearch/ingest_pipeline/${f}`)) {
-          ds.ingest_pipeline = 'default';
-          break;
-        }
-      }
-    }
+    const hasDefaultPipeline = ['default.json', 'default.yml'].some((f) => src.has(`${dsBase}/${dir}/elasticsearch/ingest_pipeline/${f}`));
+    if (!asString(ds.ingest_pipeline) && hasDefaultPipeline) ds.ingest_pipeline = 'default';
     ds.package = name;
     ds.path = dir;
     ds.elasticsearch = dataStreamElasticsearch(ds.elasticsearch);
-    // with an elasticsearch block, its ingest pipeline name defaults to the data stream's pipeline
+    // as Elastic derives it: with an elasticsearch block naming no pipeline, the name is `default` only when the
+    // data stream ships a default pipeline file (a manifest's `ingest_pipeline:` alone does not set it)
     if (isObject(ds.elasticsearch as YamlValue)) {
       const es = ds.elasticsearch as Record<string, unknown>;
-      if (!asString(es['ingest_pipeline.name']) && asString(ds.ingest_pipeline)) es['ingest_pipeline.name'] = ds.ingest_pipeline;
+      if (!asString(es['ingest_pipeline.name']) && hasDefaultPipeline) es['ingest_pipeline.name'] = 'default';
     }
     if (Array.isArray(ds.streams)) {
       ds.streams = (ds.streams as unknown[]).map((st) => {

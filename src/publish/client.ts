@@ -53,8 +53,12 @@ export async function publishViaRegistry(
     }
     if (!res.ok) {
       const code = typeof body.code === 'string' && body.code in ERROR_CATALOG ? (body.code as ErrorCode) : 'PUBLISH_FAILED';
-      const msg = typeof body.message === 'string' ? body.message : `HTTP ${res.status}: ${text.slice(0, 200)}`;
-      throw new PsError(code, `(from ${registry}) ${msg}`, { data: body.data });
+      let msg = typeof body.message === 'string' ? body.message : `HTTP ${res.status}: ${text.slice(0, 200)}`;
+      // the server's message starts with the code's own text, which our PsError adds again: say it once
+      const base = ERROR_CATALOG[code].message;
+      if (msg === base) msg = '';
+      else if (msg.startsWith(`${base}: `)) msg = msg.slice(base.length + 2);
+      throw new PsError(code, msg ? `${msg} (registry ${registry})` : `registry ${registry}`, { data: body.data });
     }
     return body as unknown as PublishOutcome;
   } finally {

@@ -120,8 +120,6 @@ test('search: errors are Go text with no-store headers', async (t) => {
     ['/search?spec.max=2.10.1', "invalid 'spec.max' version: invalid version '2.10.1': it should be <major.version>\n"],
     ['/search?discovery=fields', `invalid 'discovery' query param: 'fields': could not parse filter "fields"\n`],
     ['/search?discovery=foo:a', `invalid 'discovery' query param: 'foo:a': unknown discovery filter "foo"\n`],
-    ['/search?unknown=1', 'unknown query parameter: "unknown"\n'],
-    ['/categories?all=true', 'unknown query parameter: "all"\n'],
     ['/categories?include_policy_templates=x', "invalid 'include_policy_templates' query param: 'x'\n"],
   ];
   for (const [url, body] of cases) {
@@ -131,6 +129,26 @@ test('search: errors are Go text with no-store headers', async (t) => {
     assert.equal(r.headers['content-type'], 'text/plain; charset=utf-8');
     assert.equal(r.headers['x-content-type-options'], 'nosniff');
     assert.equal(r.headers['access-control-allow-origin'], '*');
+  }
+});
+
+test('unknown query parameters: ignored by default as Elastic does, 400 in strict mode (issue 12 #17)', async (t) => {
+  const { reg } = await setup(t);
+  let r = await get(reg, '/search?unknown=1');
+  assert.equal(r.statusCode, 200);
+  assert.deepEqual(ids(r.body), ids((await get(reg, '/search')).body));
+  r = await get(reg, '/categories?all=true&newer_kibana_param=x');
+  assert.equal(r.statusCode, 200);
+  assert.equal(r.body, (await get(reg, '/categories')).body, 'all, package, type, category are unknown on /categories: no filtering');
+  const { reg: strict } = await setup(t, DOCS, { query: { allowUnknownQueryParameters: false } });
+  for (const [url, body] of [
+    ['/search?unknown=1', 'unknown query parameter: "unknown"\n'],
+    ['/categories?all=true', 'unknown query parameter: "all"\n'],
+  ] as const) {
+    r = await get(strict, url);
+    assert.equal(r.statusCode, 400, url);
+    assert.equal(r.body, body, url);
+    assert.deepEqual(r.headers['cache-control'], ['max-age=0', 'private, no-store']);
   }
 });
 
@@ -326,13 +344,14 @@ test('watcher: deltas in order, fallback to the full index, bad entries skipped'
   const o2 = await reg.refresh();
   assert.equal(o2.mode, 'full');
   assert.deepEqual(ids((await get(reg, '/search')).body), ['solo-1.0.0']);
-  // a broken full index keeps the old catalog
+  // a broken full index: the newest readable revision (here the catalog in memory, 4) is served
   await store.put(KEYS.indexAll('5'), 'not json');
   await store.put(KEYS.cursor, JSON.stringify({ current: '5' }));
   const o3 = await reg.refresh();
-  assert.equal(o3.mode, 'error');
+  assert.equal(o3.mode, 'fallback');
   assert.equal(reg.watcher.current.cursor, '4');
-  assert.equal((await reg.refresh()).mode, 'error', 'retried at the next refresh');
+  assert.equal(reg.watcher.health.fallback?.named, '5');
+  assert.equal((await reg.refresh()).mode, 'unchanged', 'not re-read at every poll (retried every retryUnreadableMs)');
 });
 
 test('publish endpoint: disabled, 401, 403', async (t) => {

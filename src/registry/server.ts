@@ -7,11 +7,9 @@
  * EPR routes go through one catch-all handler with our own matcher; fastify routes only serve our additions
  * (`/metrics`, `/api/v1/...`, `/app/...`). Handlers are thin: the logic is in `service.ts`.
  */
-import { createWriteStream, promises as fsp } from 'node:fs';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram, Registry as PromRegistry, collectDefaultMetrics } from 'prom-client';
@@ -24,7 +22,10 @@ import { contentTypeByExtension, goEscapePath, goUnescapePath, muxCleanPath, par
 import { categories, lookup, packageIndex, parseGoQuery, search, TEXT_TYPE, type ServiceOptions, type ServiceResult } from './service.js';
 import { CatalogWatcher, type RefreshOutcome } from './watcher.js';
 import type { Catalog } from './catalog.js';
-import { ZipFiles } from './zipfiles.js';
+import { ZipFiles, type ZipFileEntry } from './zipfiles.js';
+import { Limiter, type Release } from './limit.js';
+import { defaultUploadDir, makeUploadFolder, receiveUpload, sweepUploadDir } from './upload.js';
+import { validateKey } from '../storage/keys.js';
 import { RegistryProxy, type ProxyOptions } from './proxy/index.js';
 import type { Keyring } from '../signing/index.js';
 import { encodedBody, negotiate, type Compressible } from './compress.js';
@@ -39,6 +40,22 @@ export interface CacheTimes {
 }
 
 export const DEFAULT_CACHE_TIMES: CacheTimes = { index: 10, search: 600, categories: 600, catchAll: 600 };
+
+/** Socket limits of the HTTP server (fastify's own timeouts do not apply with our serverFactory). */
+export interface ServerLimits {
+  /** Time to receive the request headers (ms). */
+  headersTimeoutMs: number;
+  /** Time to receive the whole request, body included (ms). */
+  requestTimeoutMs: number;
+  /** A socket with no traffic for this long is closed (ms). */
+  idleTimeoutMs: number;
+  /** How long an idle keep-alive connection is kept between requests (ms). */
+  keepAliveTimeoutMs: number;
+  /** Open connections at most; more are refused at once. */
+  maxConnections: number;
+}
+
+export const DEFAULT_SERVER_LIMITS: ServerLimits = { headersTimeoutMs: 20_000, requestTimeoutMs: 120_000, idleTimeoutMs: 30_000, keepAliveTimeoutMs: 72_000, maxConnections: 2048 };
 
 /** What the HTTP publish endpoint calls with the spooled upload. */
 export type PublishFn = (zipFile: string, signature: string | undefined) => Promise<{ status: string; name: string; version: string; cursor?: string; ms: number }>;
@@ -67,6 +84,14 @@ export interface RegistryOptions {
   requestLogs?: boolean;
   /** Pull-through proxy: versions the store does not have come from this upstream registry (proxy/index.ts). */
   proxy?: ProxyOptions;
+  /** Timeouts and connection cap of the HTTP server. */
+  limits?: Partial<ServerLimits>;
+  /** Folder of upload temp files (swept of dead processes' leftovers at start). Default: per store, under the OS temp folder. */
+  uploadDir?: string;
+  /** HTTP publishes received at once; more wait (unread) for up to 60 s, 64 at most, then get 503 + Retry-After. Default 2. */
+  maxConcurrentUploads?: number;
+  /** Files streamed out of package zips at once (the fallback for files not extracted); more wait, then 503. Default 8. */
+  maxZipInflations?: number;
 }
 
 export interface Registry {
@@ -77,8 +102,39 @@ export interface Registry {
   close(): Promise<void>;
 }
 
-/** Files read from a package zip (not extracted to artifacts/static/) are buffered; larger ones are not served. */
-const MAX_ZIP_FALLBACK_BYTES = 16 * 1024 * 1024;
+/** Constant-time token check: both sides hashed (equal lengths), every configured token compared. */
+function tokenMatcher(tokens: string[]): (given: string) => boolean {
+  const digests = tokens.map((t) => createHash('sha256').update(t, 'utf8').digest());
+  return (given) => {
+    const g = createHash('sha256').update(given, 'utf8').digest();
+    let ok = false;
+    for (const d of digests) ok = timingSafeEqual(d, g) || ok;
+    return ok;
+  };
+}
+
+/** A key we can ask the store for: a valid key whose segments fit a file name (255 bytes). */
+function servableKey(key: string): boolean {
+  try {
+    validateKey(key);
+  } catch {
+    return false;
+  }
+  return key.split('/').every((seg) => Buffer.byteLength(seg, 'utf8') <= 255);
+}
+
+/** An error for the HTTP channel: no server temp paths, no command-line hints, said once. */
+function forHttp(e: PsError, tmp: string | undefined): PsError {
+  let d = e.detail;
+  if (d === undefined) return e;
+  if (tmp) d = d.split(`${tmp}/upload.zip`).join('the upload').split(tmp).join('the upload');
+  if (e.code === 'SIGNATURE_MISSING') {
+    const who = /^([^\s:]+): no signature/.exec(d)?.[1];
+    d = `${who ? `${who}: ` : ''}no signature; send it as the 'signature' form part or, with a raw zip body, base64 in the X-Package-Signature header`;
+  }
+  d = d.replace(/\s*\([^()]*--[a-z][^()]*\)/g, '').replace(/,? or use --[a-z-]+/g, '');
+  return d === e.detail ? e : new PsError(e.code, d, { data: e.data });
+}
 
 const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
 
@@ -129,9 +185,19 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
     },
   });
   const zipFiles = new ZipFiles(store);
-  const tokens = new Set((opts.publishTokens ?? []).filter((t) => t.length > 0));
+  const tokenList = (opts.publishTokens ?? []).filter((t) => t.length > 0);
+  const tokenOk = tokenMatcher(tokenList);
   const maxUpload = opts.maxUploadBytes ?? 250 * 1024 * 1024;
   const proxy = opts.proxy ? await RegistryProxy.open({ logger: log, ...opts.proxy }) : undefined;
+  const limits: ServerLimits = { ...DEFAULT_SERVER_LIMITS, ...opts.limits };
+  const uploadDir = opts.uploadDir ?? defaultUploadDir(store.description);
+  // an upload waiting for its turn is not read (TCP backpressure holds its body), so waiting costs no memory
+  const uploads = new Limiter(opts.maxConcurrentUploads ?? 2, 64, 60_000);
+  const inflations = new Limiter(opts.maxZipInflations ?? 8, 1024, 30_000);
+  if (tokenList.length > 0) {
+    const swept = await sweepUploadDir(uploadDir);
+    if (swept.length) log.warn({ uploadDir, removed: swept.length }, 'removed upload temp files left by a stopped server');
+  }
 
   /**
    * Fast path for the hot read routes (`/search`, `/categories`, `/package/{n}/{v}/`) when the answer is a 200
@@ -147,7 +213,7 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
   });
   const fastMetrics = { search: bindMetrics('search'), categories: bindMetrics('categories'), package: bindMetrics('package') };
   const fastRead = (req: http.IncomingMessage, res: http.ServerResponse): boolean => {
-    if (req.method !== 'GET' || proxy) return false;
+    if (req.method !== 'GET' || proxy || watcher.health.state !== 'ok') return false;
     const t0 = process.hrtime.bigint();
     const raw = req.url ?? '/';
     const qi = raw.indexOf('?');
@@ -193,10 +259,20 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
 
   const app = Fastify({
     serverFactory: (handler: (req: http.IncomingMessage, res: http.ServerResponse) => void) => {
-      const server = http.createServer((req, res) => {
-        if (!fastRead(req, res)) handler(req, res);
-      });
-      server.keepAliveTimeout = 72_000; // fastify's own default
+      const server = http.createServer(
+        {
+          headersTimeout: limits.headersTimeoutMs,
+          requestTimeout: limits.requestTimeoutMs,
+          keepAliveTimeout: limits.keepAliveTimeoutMs,
+          // how often Node checks the header and request deadlines (its default, 30 s, would blur short ones)
+          connectionsCheckingInterval: Math.max(100, Math.min(5_000, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4))),
+        },
+        (req, res) => {
+          if (!fastRead(req, res)) handler(req, res);
+        },
+      );
+      server.timeout = limits.idleTimeoutMs;
+      server.maxConnections = limits.maxConnections;
       return server;
     },
     ...(opts.requestLogs === false ? { logger: false } : { loggerInstance: log as never }),
@@ -219,7 +295,11 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
     const e = toPsError(err);
     if (e.status >= 500) req.log.error({ err }, 'request failed');
     if (reply.sent) return;
-    if (req.url.startsWith('/api/')) return reply.code(e.status).type('application/json').send(JSON.stringify(e.toJSON()));
+    if (req.url.startsWith('/api/')) return reply.code(e.status).type('application/json').send(JSON.stringify(forHttp(e, undefined).toJSON()));
+    // a request we cannot serve (bad bytes, fastify's own 4xx) is the client's; only our failures are 5xx
+    const status = e.code === 'INTERNAL' ? ((err as { statusCode?: number }).statusCode ?? 500) : e.status;
+    if (status >= 400 && status < 500) return sendError(reply, status === 404 ? 404 : 400, status === 404 ? 'not found' : 'bad request');
+    if (e.code === 'STORAGE_UNAVAILABLE') return sendError(reply, 503, 'storage unavailable');
     return sendError(reply, 500, 'internal server error');
   });
 
@@ -238,15 +318,23 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
 
   app.post('/api/v1/packages', async (req, reply) => {
     req.routeLabel = 'publish';
-    const jsonError = (e: PsError) => reply.code(e.status).type('application/json').send(JSON.stringify(e.toJSON()) + '\n');
-    if (tokens.size === 0 || !opts.publish) return jsonError(new PsError('PUBLISH_DISABLED', 'start the server with --publish-token or --publish-token-file'));
+    let tmp: string | undefined;
+    const jsonError = (e: PsError, headers: Record<string, string> = {}) => {
+      for (const [k, v] of Object.entries(headers)) reply.header(k, v);
+      // a body we did not read to the end is not drained (a slow or endless body must not hold the connection)
+      if (!req.raw.complete) reply.header('Connection', 'close');
+      return reply.code(e.status).type('application/json').send(JSON.stringify(forHttp(e, tmp).toJSON()) + '\n');
+    };
+    if (tokenList.length === 0 || !opts.publish) return jsonError(new PsError('PUBLISH_DISABLED'));
     const auth = req.headers.authorization ?? '';
     const m1 = /^Bearer\s+(.+)$/i.exec(auth);
-    if (!m1) return reply.header('WWW-Authenticate', 'Bearer').code(401).type('application/json').send(JSON.stringify(new PsError('UNAUTHORIZED', 'send Authorization: Bearer <token>').toJSON()) + '\n');
-    if (!tokens.has(m1[1]!.trim())) return jsonError(new PsError('FORBIDDEN'));
-    const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'ps-upload-'));
+    if (!m1) return jsonError(new PsError('UNAUTHORIZED', 'send Authorization: Bearer <token>'), { 'WWW-Authenticate': 'Bearer' });
+    if (!tokenOk(m1[1]!.trim())) return jsonError(new PsError('FORBIDDEN'));
+    const release = await uploads.acquire();
+    if (!release) return jsonError(new PsError('STORAGE_UNAVAILABLE', `${uploads.permits} uploads are being received; retry later`), { 'Retry-After': '5' });
     try {
-      const { zipFile, signature } = await receiveUpload(req, tmp, maxUpload);
+      tmp = await makeUploadFolder(uploadDir);
+      const { zipFile, signature } = await receiveUpload(req.raw, req.headers, tmp, maxUpload);
       const outcome = await opts.publish(zipFile, signature);
       await watcher.refresh();
       return reply.code(outcome.status === 'published' ? 201 : 200).type('application/json').send(JSON.stringify(outcome) + '\n');
@@ -255,7 +343,8 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
       if (pe.status >= 500) req.log.error({ err: e }, 'publish failed');
       return jsonError(pe);
     } finally {
-      await fsp.rm(tmp, { recursive: true, force: true });
+      release();
+      if (tmp) await fsp.rm(tmp, { recursive: true, force: true });
     }
   });
 
@@ -327,6 +416,9 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
     };
     const cors = () => reply.header('Access-Control-Allow-Origin', '*');
     const catalog: Catalog = watcher.current;
+    // no readable index revision: not an empty registry, a non-cacheable 503 for everything that reads the index
+    const health = watcher.health;
+    const unavailable = () => sendError(reply.header('Retry-After', '10'), 503, 'package index not available');
     const simple: Record<string, Route> = { '/index.json': 'index', '/search': 'search', '/categories': 'categories', '/health': 'health', '/favicon.ico': 'favicon' };
 
     if (p === '/') {
@@ -346,15 +438,18 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
           cache(reply, times.index);
           return reply.header('Content-Type', 'application/json').send(serviceBody);
         case 'health':
+          if (health.state !== 'ok') return unavailable();
           return reply.code(200).send();
         case 'favicon':
           cache(reply, times.catchAll);
           return reply.header('Content-Type', 'image/x-icon').send(FAVICON);
         case 'search': {
+          if (health.state !== 'ok') return unavailable();
           const r = search(catalog, parseGoQuery(rawQuery), opts.query);
           return sendResult(reply, proxy ? await proxy.search(r, rawQuery, reply) : r, times.search);
         }
         case 'categories': {
+          if (health.state !== 'ok') return unavailable();
           const r = categories(catalog, parseGoQuery(rawQuery), opts.query);
           return sendResult(reply, proxy ? await proxy.categories(r, rawQuery, reply) : r, times.categories);
         }
@@ -366,6 +461,7 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
       const [, name, version, sig] = mm as unknown as [string, string, string, string | undefined];
       req.routeLabel = sig ? 'sig' : 'zip';
       cors();
+      if (health.state !== 'ok') return unavailable();
       const e = lookup(catalog, name, version);
       if (e === undefined) return sendError(reply, 400, 'invalid package version');
       if (e === null && proxy) return proxy.serveArtifact(req, reply, name, version, sig !== undefined);
@@ -384,6 +480,7 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
       if (!mm[3]) return strictSlash(p + '/');
       req.routeLabel = 'package';
       cors();
+      if (health.state !== 'ok') return unavailable();
       const r = packageIndex(catalog, mm[1]!, mm[2]!);
       return sendResult(reply, proxy && r.status === 404 ? await proxy.packageIndex(mm[1]!, mm[2]!, reply) : r, times.index);
     }
@@ -392,6 +489,7 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
       const [, name, version, file] = mm as unknown as [string, string, string, string];
       req.routeLabel = 'static';
       cors();
+      if (health.state !== 'ok') return unavailable();
       const e = lookup(catalog, name, version);
       if (e === undefined) return sendError(reply, 400, 'invalid package version');
       if (e === null && proxy && isSafeRelPath(file)) return proxy.serveStatic(req, reply, name, version, file);
@@ -399,12 +497,8 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
       cache(reply, times.catchAll);
       if (!isSafeRelPath(file)) return sendError(reply, 404, 'resource not found', true);
       return serveObject(req, reply, KEYS.staticFile(name, version, file), contentTypeByExtension(file), 'resource not found', async () => {
-        const zipKey = KEYS.zip(name, version);
-        const f = await zipFiles.find(zipKey, file);
-        if (!f || f.size > MAX_ZIP_FALLBACK_BYTES) return undefined;
-        const chunks: Buffer[] = [];
-        for await (const c of await f.open()) chunks.push(c as Buffer);
-        return { body: Buffer.concat(chunks), etag: `"${e.key}-${(f.crc32 >>> 0).toString(16)}"`, mtime: f.mtime };
+        const f = await zipFiles.find(KEYS.zip(name, version), file);
+        return f ? { entry: f, etag: `"${e.key}-${(f.crc32 >>> 0).toString(16)}"` } : undefined;
       });
     }
     // raw bucket paths (the public Package Storage endpoint)
@@ -468,8 +562,9 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
     key: string,
     contentType: string | undefined,
     notFoundText: string,
-    fallback?: () => Promise<{ body: Buffer; etag: string; mtime: Date } | undefined>,
+    fallback?: () => Promise<{ entry: ZipFileEntry; etag: string } | undefined>,
   ): Promise<unknown> {
+    if (!servableKey(key)) return sendError(reply, 404, notFoundText, true);
     const head = req.method === 'HEAD';
     const wantsRange = (req.method === 'GET' || head) && req.headers.range !== undefined;
     let res: GetResult | undefined;
@@ -481,7 +576,7 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
         info = res.info;
       }
     } catch (e) {
-      if (!isPsError(e, 'STORAGE_NOT_FOUND')) throw e;
+      if (!isPsError(e, 'STORAGE_NOT_FOUND') && !isPsError(e, 'STORAGE_KEY_INVALID')) throw e;
     }
     if (!info) {
       const f = fallback ? await fallback().catch((e: unknown) => {
@@ -489,7 +584,7 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
         return undefined;
       }) : undefined;
       if (!f) return sendError(reply, 404, notFoundText, true);
-      return serveBuffer(req, reply, f.body, f.etag, f.mtime, contentType);
+      return serveZipEntry(req, reply, f.entry, f.etag, contentType);
     }
     const d = decide(req, reply, info.size, `"${info.etag}"`, info.lastModified);
     if (d.kind === 'not-modified') {
@@ -512,16 +607,58 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
     return reply.send(res.body);
   }
 
-  function serveBuffer(req: FastifyRequest, reply: FastifyReply, body: Buffer, etag: string, mtime: Date, contentType: string | undefined): FastifyReply {
-    const d = decide(req, reply, body.length, etag, mtime);
+  /**
+   * A file streamed out of the package zip (inflated as it is sent, never whole in memory), Range and
+   * conditionals as for objects. Inflations are bounded (`maxZipInflations`): a request beyond waits, and after
+   * a while gets 503 with Retry-After. HEAD, 304 and 416 inflate nothing (sniffing a type reads 512 bytes).
+   */
+  async function serveZipEntry(req: FastifyRequest, reply: FastifyReply, f: ZipFileEntry, etag: string, contentType: string | undefined): Promise<unknown> {
+    const d = decide(req, reply, f.size, etag, f.mtime);
     if (d.kind === 'not-modified') return reply.code(304).send();
-    reply.header('Content-Type', contentType ?? (body.length === 0 ? 'text/plain; charset=utf-8' : sniffContentType(body)));
-    if (d.kind === 'bad-range') return sendRangeError(reply, body.length);
-    const part = d.kind === 'range' ? body.subarray(d.start, d.end + 1) : body;
-    if (d.kind === 'range') reply.code(206).header('Content-Range', `bytes ${d.start}-${d.end}/${body.length}`);
+    const head = req.method === 'HEAD';
+    const busy = () => sendError(reply.header('Retry-After', '2'), 503, 'too many files are being read from package zips; retry later', false);
+    if (contentType === undefined) {
+      if (f.size === 0) contentType = 'text/plain; charset=utf-8';
+      else {
+        const release = await inflations.acquire();
+        if (!release) return busy();
+        try {
+          const s = await f.open({ start: 0, end: Math.min(511, f.size - 1) });
+          const chunks: Buffer[] = [];
+          for await (const c of s) chunks.push(c as Buffer);
+          contentType = sniffContentType(Buffer.concat(chunks));
+        } finally {
+          release();
+        }
+      }
+    }
+    reply.header('Content-Type', contentType);
+    if (d.kind === 'bad-range') return sendRangeError(reply, f.size);
+    const start = d.kind === 'range' ? d.start : 0;
+    const end = d.kind === 'range' ? d.end : f.size - 1;
+    if (d.kind === 'range') reply.code(206).header('Content-Range', `bytes ${d.start}-${d.end}/${f.size}`);
     else reply.code(200);
-    reply.header('Content-Length', String(part.length));
-    return reply.send(req.method === 'HEAD' ? undefined : part);
+    reply.header('Content-Length', String(end - start + 1));
+    if (head || f.size === 0) return reply.send();
+    let release: Release | undefined = await inflations.acquire();
+    if (!release) {
+      reply.removeHeader('Content-Range').removeHeader('Content-Length');
+      return busy();
+    }
+    const done = () => {
+      release?.();
+      release = undefined;
+    };
+    reply.raw.once('close', done);
+    try {
+      const s = await f.open(d.kind === 'range' ? { start, end } : undefined);
+      s.once('close', done);
+      s.once('error', done);
+      return reply.send(s);
+    } catch (e) {
+      done();
+      throw e;
+    }
   }
 
   function sendRangeError(reply: FastifyReply, size: number): FastifyReply {
@@ -555,49 +692,7 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
 }
 
 function isSafeRelPath(p: string): boolean {
+  if (Buffer.byteLength(p, 'utf8') > 4096) return false;
   if (p === '' || p.startsWith('/') || p.includes('\\') || p.includes('\u0000')) return false;
   return p.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
-}
-
-/**
- * Read a `multipart/form-data` upload: a `package` file part (the zip) and an optional `signature` part
- * (armored text). A raw `application/zip` body is accepted too (signature then in the
- * `X-Package-Signature` header, base64 of the armored text).
- */
-async function receiveUpload(req: FastifyRequest, dir: string, max: number): Promise<{ zipFile: string; signature?: string }> {
-  const ct = String(req.headers['content-type'] ?? '');
-  const zipFile = path.join(dir, 'upload.zip');
-  const chunks: Buffer[] = [];
-  let total = 0;
-  if (ct.startsWith('application/zip') || ct.startsWith('application/octet-stream')) {
-    let n = 0;
-    const limit = async function* (src: AsyncIterable<Buffer>) {
-      for await (const c of src) {
-        n += c.length;
-        if (n > max) throw new PsError('PAYLOAD_TOO_LARGE', `the upload exceeds ${max} bytes`);
-        yield c;
-      }
-    };
-    await pipeline(req.raw, limit, createWriteStream(zipFile));
-    const h = req.headers['x-package-signature'];
-    return { zipFile, signature: typeof h === 'string' && h !== '' ? Buffer.from(h, 'base64').toString('utf8') : undefined };
-  }
-  if (!ct.startsWith('multipart/form-data')) throw new PsError('BAD_REQUEST', `send multipart/form-data with a 'package' file part (and an optional 'signature' part), not '${ct || 'no content type'}'`);
-  for await (const c of req.raw) {
-    total += (c as Buffer).length;
-    if (total > max) throw new PsError('PAYLOAD_TOO_LARGE', `the upload exceeds ${max} bytes`);
-    chunks.push(c as Buffer);
-  }
-  let form: FormData;
-  try {
-    form = await new Response(Buffer.concat(chunks), { headers: { 'content-type': ct } }).formData();
-  } catch (e) {
-    throw new PsError('BAD_REQUEST', `cannot read the multipart body: ${(e as Error).message}`);
-  }
-  const pkg = form.get('package');
-  if (!pkg || typeof pkg === 'string') throw new PsError('BAD_REQUEST', "the form has no 'package' file part");
-  await fsp.writeFile(zipFile, Buffer.from(await pkg.arrayBuffer()));
-  const sig = form.get('signature');
-  const signature = sig === null ? undefined : typeof sig === 'string' ? sig : await sig.text();
-  return { zipFile, signature: signature === '' ? undefined : signature };
 }

@@ -22,7 +22,7 @@ export interface ServiceResult {
 }
 
 export interface ServiceOptions {
-  /** Accept unknown query parameters (EPR `-allow-unknown-query-parameters`). Default false: 400. */
+  /** Accept unknown query parameters (EPR `-allow-unknown-query-parameters`). Default true, as Elastic's; false = 400. */
   allowUnknownQueryParameters?: boolean;
 }
 
@@ -108,7 +108,7 @@ function parseFilter(q: Query, endpoint: 'search' | 'categories', opts: ServiceO
   for (const [key, values] of q) {
     const v = values[0] ?? '';
     if (!known.has(key)) {
-      if (!opts.allowUnknownQueryParameters) return `unknown query parameter: ${JSON.stringify(key)}`;
+      if (opts.allowUnknownQueryParameters === false) return `unknown query parameter: ${JSON.stringify(key)}`;
       continue;
     }
     if (key === 'discovery') {

@@ -3,15 +3,23 @@
  * `refresh()` can be called at any time (the in-process publish endpoint does). On a new cursor it applies the
  * deltas of every revision folder between the old and new cursor when it can, else loads the full index,
  * then swaps the whole catalog at once. Any failure keeps the old catalog (and is retried at the next poll).
+ *
+ * An unreadable current revision (garbage cursor.json, a cursor naming a missing folder, a truncated index) never
+ * yields an empty healthy registry: the newest readable revision is served instead (logged at error level), and
+ * when none is readable `health` says `unavailable` (the server answers 503) until one loads. No cursor.json at
+ * all is a normal, empty registry.
  */
 import { silentLogger, type Logger } from '../log.js';
 import type { ObjectStore } from '../storage/types.js';
-import { cursorsBetween, readCurrentCursor, readDelta } from '../index/reader.js';
+import { isPsError } from '../errors.js';
+import { KEYS } from '../index/format.js';
+import { cursorsBetween, listCursorFolders, readCursor, readDelta } from '../index/reader.js';
 import { applyDeltas, Catalog, type DeltaStep } from './catalog.js';
 import { loadFullCatalog } from './loader.js';
 
 export interface RefreshOutcome {
-  mode: 'unchanged' | 'full' | 'delta' | 'error';
+  /** `fallback`: the revision cursor.json names is unreadable; an older one is served (see `health`). */
+  mode: 'unchanged' | 'full' | 'delta' | 'fallback' | 'error';
   cursor?: string;
   count: number;
   ms: number;
@@ -26,6 +34,8 @@ export interface WatcherOptions {
   maxDeltas?: number;
   onSwap?: (c: Catalog, o: RefreshOutcome) => void;
   onRefresh?: (o: RefreshOutcome) => void;
+  /** While serving an older revision (or nothing) because the current one is unreadable, retry it this often (ms). Default 30000. */
+  retryUnreadableMs?: number;
 }
 
 export class CatalogWatcher {
@@ -34,6 +44,10 @@ export class CatalogWatcher {
   private timer: NodeJS.Timeout | undefined;
   private stopped = true;
   private readonly log: Logger;
+  private state: WatcherHealth = { state: 'ok' };
+  /** cursor.json as last acted on (value and etag), and when: an unreadable one is retried every `retryUnreadableMs`. */
+  private lastSig: string | undefined;
+  private lastAttempt = 0;
 
   constructor(
     private readonly store: ObjectStore,
@@ -76,6 +90,16 @@ export class CatalogWatcher {
     this.timer.unref();
   }
 
+  /** Whether the registry has an index to serve (`unavailable`: a cursor exists but no revision could be read). */
+  get health(): WatcherHealth {
+    return this.state;
+  }
+
+  /** Load the full index of one revision (the loader; kept apart from revision selection). */
+  private loadFull(cursor: string, onBad: (why: string) => void): Promise<Catalog> {
+    return loadFullCatalog(this.store, cursor, onBad);
+  }
+
   private async doRefresh(): Promise<RefreshOutcome> {
     const t0 = performance.now();
     const old = this.catalog;
@@ -86,41 +110,136 @@ export class CatalogWatcher {
     };
     let outcome: RefreshOutcome;
     try {
-      const cursor = await readCurrentCursor(this.store);
-      if (cursor === undefined || cursor === old.cursor) {
+      let named: NamedCursor;
+      try {
+        const c = await readCursor(this.store);
+        named = c.current === undefined ? { kind: 'none' } : { kind: 'ok', cursor: c.current, sig: `${c.current}@${c.etag ?? ''}` };
+      } catch (e) {
+        if (!isPsError(e, 'INDEX_INVALID')) throw e;
+        const etag = (await this.store.head(KEYS.cursor).catch(() => undefined))?.etag ?? '';
+        named = { kind: 'bad', why: e.message, sig: `bad@${etag}` };
+      }
+      if (named.kind === 'none') {
+        // no cursor yet: a normal, empty registry (or, if a catalog was loaded before, keep it)
+        if (old.cursor === undefined) this.state = { state: 'ok' };
         outcome = { mode: 'unchanged', cursor: old.cursor, count: old.size, ms: performance.now() - t0, skipped: 0 };
         this.opts.onRefresh?.(outcome);
         return outcome;
       }
+      const sameAsLast = named.sig === this.lastSig;
+      const retryDue = performance.now() - this.lastAttempt >= (this.opts.retryUnreadableMs ?? 30_000);
+      if ((named.kind === 'ok' && named.cursor === old.cursor) || (sameAsLast && (this.state.state === 'ok' ? !this.state.fallback || !retryDue : !retryDue))) {
+        outcome = { mode: 'unchanged', cursor: old.cursor, count: old.size, ms: performance.now() - t0, skipped: 0 };
+        this.opts.onRefresh?.(outcome);
+        return outcome;
+      }
+      this.lastSig = named.sig;
+      this.lastAttempt = performance.now();
       let next: Catalog | undefined;
       let mode: 'full' | 'delta' = 'full';
-      if (old.cursor !== undefined) {
+      let fallback: WatcherHealth['fallback'];
+      if (named.kind === 'ok' && old.cursor !== undefined && this.state.state === 'ok' && !this.state.fallback) {
         try {
-          const folders = await cursorsBetween(this.store, old.cursor, cursor);
+          const folders = await cursorsBetween(this.store, old.cursor, named.cursor);
           // deltas append to the spool; once most of it is left over from old revisions, a full load compacts it
           const compact = old.spool.size > 2 * old.liveBytes + 64 * 1024 * 1024;
           if (folders && folders.length <= (this.opts.maxDeltas ?? 100) && !compact) {
             const steps: DeltaStep[] = [];
             for (const f of folders) steps.push(await readDelta(this.store, f));
-            next = applyDeltas(old, cursor, steps, onBad);
+            next = applyDeltas(old, named.cursor, steps, onBad);
             mode = 'delta';
           }
         } catch (e) {
-          this.log.info({ from: old.cursor, to: cursor, err: (e as Error).message }, 'catalog: deltas not usable, loading the full index');
+          this.log.info({ from: old.cursor, to: named.cursor, err: (e as Error).message }, 'catalog: deltas not usable, loading the full index');
           next = undefined;
           skipped = 0;
         }
       }
-      if (!next) next = await loadFullCatalog(this.store, cursor, onBad);
+      if (!next) {
+        const chosen = await selectRevision(
+          this.store,
+          named.kind === 'ok' ? { cursor: named.cursor } : { unreadable: named.why },
+          (c) => (c === old.cursor ? Promise.resolve(old) : this.loadFull(c, onBad)),
+          (c, why) => this.log.error({ revision: c, why }, 'catalog: index revision is not readable'),
+        );
+        if (!chosen) {
+          if (old.cursor !== undefined) {
+            // the catalog in memory is still a good one: keep serving it
+            this.log.error({ named: named.kind === 'ok' ? named.cursor : named.why, serving: old.cursor }, 'catalog: no readable index revision in the store; keeping the catalog in memory');
+            throw new Error('no readable index revision');
+          }
+          this.state = { state: 'unavailable', reason: named.kind === 'ok' ? `no readable index revision (cursor.json names ${named.cursor})` : `no readable index revision (${named.why})` };
+          this.log.error({ reason: this.state.reason }, 'catalog: NO READABLE INDEX REVISION: /health answers 503 and data endpoints 503 until one loads');
+          throw new Error(this.state.reason);
+        }
+        next = chosen.catalog;
+        if (chosen.cursor !== (named.kind === 'ok' ? named.cursor : undefined)) {
+          fallback = { named: named.kind === 'ok' ? named.cursor : undefined, why: chosen.why ?? 'unreadable' };
+          this.log.error(
+            { named: fallback.named ?? '(cursor.json unreadable)', why: fallback.why, serving: chosen.cursor },
+            `catalog: the current index revision is NOT readable; serving the newest readable revision ${chosen.cursor} instead`,
+          );
+        }
+      }
+      const swapped = next !== old;
       this.catalog = next;
-      outcome = { mode, cursor, count: next.size, ms: performance.now() - t0, skipped };
-      this.log.info({ cursor, count: next.size, ms: Math.round(outcome.ms), mode, skipped }, 'catalog: swapped');
-      this.opts.onSwap?.(next, outcome);
+      this.state = fallback ? { state: 'ok', fallback: { ...fallback, serving: next.cursor } } : { state: 'ok' };
+      outcome = { mode: fallback ? 'fallback' : mode, cursor: next.cursor, count: next.size, ms: performance.now() - t0, skipped };
+      if (swapped) {
+        this.log.info({ cursor: next.cursor, count: next.size, ms: Math.round(outcome.ms), mode: outcome.mode, skipped }, 'catalog: swapped');
+        this.opts.onSwap?.(next, outcome);
+      }
     } catch (e) {
+      // nothing loaded yet and the store cannot be read: not an empty registry
+      if (old.cursor === undefined && this.state.state === 'ok') this.state = { state: 'unavailable', reason: `the index cannot be read: ${(e as Error).message}` };
       outcome = { mode: 'error', cursor: old.cursor, count: old.size, ms: performance.now() - t0, skipped, error: (e as Error).message };
       this.log.error({ err: (e as Error).message, cursor: old.cursor }, 'catalog: reload failed, keeping the current catalog');
     }
     this.opts.onRefresh?.(outcome);
     return outcome;
   }
+}
+
+type NamedCursor = { kind: 'none' } | { kind: 'ok'; cursor: string; sig: string } | { kind: 'bad'; why: string; sig: string };
+
+/** `ok` (maybe serving an older revision than cursor.json names: `fallback`), or `unavailable` (nothing to serve). */
+export interface WatcherHealth {
+  state: 'ok' | 'unavailable';
+  reason?: string;
+  fallback?: { named?: string; why: string; serving?: string };
+}
+
+/**
+ * Revision selection: the revision `cursor.json` names when it loads; otherwise (cursor.json unreadable, its
+ * folder missing, its index unreadable) the newest older revision folder that loads (folders compared as
+ * strings, newest first; with an unreadable cursor.json, every folder is a candidate). `load` is the loader
+ * (whatever builds a catalog from one revision); `onUnreadable` hears each revision that failed.
+ * Undefined when none loads.
+ */
+export async function selectRevision<C>(
+  store: ObjectStore,
+  named: { cursor: string } | { unreadable: string },
+  load: (cursor: string) => Promise<C>,
+  onUnreadable: (cursor: string, why: string) => void = () => undefined,
+): Promise<{ cursor: string; catalog: C; why?: string } | undefined> {
+  let why: string | undefined;
+  if ('cursor' in named) {
+    try {
+      return { cursor: named.cursor, catalog: await load(named.cursor) };
+    } catch (e) {
+      why = isPsError(e, 'STORAGE_NOT_FOUND') ? `cursor.json names revision ${named.cursor}, whose index does not exist` : `revision ${named.cursor}: ${(e as Error).message}`;
+      if (isPsError(e, 'STORAGE_UNAVAILABLE')) throw e;
+      onUnreadable(named.cursor, why);
+    }
+  } else why = named.unreadable;
+  const folders = (await listCursorFolders(store)).filter((f) => !('cursor' in named) || f < named.cursor).reverse();
+  for (const f of folders) {
+    try {
+      return { cursor: f, catalog: await load(f), why };
+    } catch (e) {
+      if (isPsError(e, 'STORAGE_UNAVAILABLE')) throw e;
+      onUnreadable(f, (e as Error).message);
+    }
+  }
+  return undefined;
 }

@@ -4,7 +4,7 @@
  * was not extracted to `artifacts/static/` (publish extracts img/, docs/ and a few root files; the document's
  * `assets` list every file, as EPR serves every file of a local package).
  */
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, Transform, type Readable } from 'node:stream';
 import { LRUCache } from 'lru-cache';
 import yauzl from 'yauzl';
 import type { ObjectStore } from '../storage/types.js';
@@ -13,7 +13,33 @@ export interface ZipFileEntry {
   size: number;
   mtime: Date;
   crc32: number;
-  open(): Promise<Readable>;
+  /** The entry's bytes, inflated as they are read (never whole in memory); `range` = inclusive byte offsets. */
+  open(range?: { start: number; end: number }): Promise<Readable>;
+}
+
+/** Pass on only bytes [start, end] (inclusive) of a stream, then end early. */
+function slice(src: Readable, start: number, end: number): Readable {
+  let pos = 0;
+  let ended = false;
+  const out = new Transform({
+    transform(c: Buffer, _enc, cb) {
+      if (ended) return cb();
+      const from = Math.max(0, start - pos);
+      const to = Math.min(c.length, end + 1 - pos);
+      pos += c.length;
+      if (to > from) this.push(c.subarray(from, to));
+      if (pos > end) {
+        ended = true;
+        this.push(null);
+        src.unpipe(this);
+        src.destroy();
+      }
+      cb();
+    },
+  });
+  src.on('error', (e) => out.destroy(e));
+  out.on('close', () => src.destroy());
+  return src.pipe(out);
 }
 
 class StoreReader extends yauzl.RandomAccessReader {
@@ -79,7 +105,12 @@ export class ZipFiles {
       size: e.uncompressedSize,
       mtime: e.getLastModDate(),
       crc32: e.crc32,
-      open: () => o.zip.openReadStreamPromise(e),
+      open: async (range) => {
+        if (!range) return o.zip.openReadStreamPromise(e);
+        // stored entries can be read from an offset; deflated ones are inflated from the start and sliced
+        if (e.compressionMethod === 0) return o.zip.openReadStreamPromise(e, { start: range.start, end: range.end + 1 });
+        return slice(await o.zip.openReadStreamPromise(e), range.start, range.end);
+      },
     };
   }
 

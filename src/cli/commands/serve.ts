@@ -28,12 +28,14 @@ interface ServeFlags {
   publicUrl?: string;
   seedSamples?: boolean;
   keysDir?: string;
-  allowUnknownQueryParameters?: boolean;
   proxyTo?: string;
   proxyCacheDir?: string;
   upstreamTimeout?: number;
   upstreamRetries?: number;
   workers?: number;
+  strictQueryParameters?: boolean;
+  allowUnsigned?: boolean;
+  uploadDir?: string;
 }
 
 const require = createRequire(import.meta.url);
@@ -189,11 +191,13 @@ export function register(program: Command): void {
     .option('--public-url <url>', 'redirect zip/sig downloads to this base URL (CDN or public bucket) instead of streaming them')
     .option('--seed-samples', 'on first run with an empty store, build, sign and publish the packages in samples/')
     .option('--keys-dir <dir>', 'where --seed-samples keeps its generated key (default: <storage>-keys beside a local store)')
-    .option('--allow-unknown-query-parameters', 'ignore unknown query parameters instead of answering 400 (EPR flag of the same name)')
     .option('--proxy-to <url>', 'pull-through proxy: versions the store does not have come from this upstream registry (env PACKAGE_STORAGE_PROXY_TO)')
     .option('--proxy-cache-dir <dir>', 'proxy cache folder (default <storage>-proxy-cache; env PACKAGE_STORAGE_PROXY_CACHE_DIR)')
     .option('--upstream-timeout <ms>', 'proxy: idle timeout per upstream request attempt (default 10000)', intArg('--upstream-timeout'))
     .option('--upstream-retries <n>', 'proxy: retries per upstream request (default 3)', intArg('--upstream-retries'))
+    .option('--allow-unsigned', 'with --publish-token and no --trusted-keys: accept unsigned, unverified packages over HTTP (refused without this flag)')
+    .option('--upload-dir <dir>', 'folder for upload temp files, swept at start (env PACKAGE_STORAGE_UPLOAD_DIR; default: one per store under the OS temp folder)')
+    .option('--strict-query-parameters', 'answer 400 to unknown query parameters of /search and /categories (default: ignore them, as Elastic does; = EPR -allow-unknown-query-parameters=false)')
     .addHelpText(
       'after',
       '\nExamples:\n' +
@@ -205,7 +209,7 @@ export function register(program: Command): void {
     )
     .action(
       action(async (flags: ServeFlags) => {
-        const cfg = loadConfig({ storage: flags.storage, host: flags.host, port: flags.port, pollIntervalMs: flags.pollInterval, trustedKeys: flags.trustedKeys, publicUrl: flags.publicUrl, publishTokenFile: flags.publishTokenFile, allowUnknownQueryParameters: flags.allowUnknownQueryParameters, proxyTo: flags.proxyTo, proxyCacheDir: flags.proxyCacheDir, upstreamTimeoutMs: flags.upstreamTimeout, upstreamRetries: flags.upstreamRetries, workers: flags.workers });
+        const cfg = loadConfig({ storage: flags.storage, host: flags.host, port: flags.port, pollIntervalMs: flags.pollInterval, trustedKeys: flags.trustedKeys, publicUrl: flags.publicUrl, publishTokenFile: flags.publishTokenFile, allowUnknownQueryParameters: flags.strictQueryParameters ? false : undefined, allowUnsigned: flags.allowUnsigned, uploadDir: flags.uploadDir, proxyTo: flags.proxyTo, proxyCacheDir: flags.proxyCacheDir, upstreamTimeoutMs: flags.upstreamTimeout, upstreamRetries: flags.upstreamRetries, workers: flags.workers });
         const log = createLogger({ level: cfg.logLevel, name: 'registry' });
         if (cfg.workers > 1 && cluster.isPrimary) {
           // the primary only seeds (once, before any worker reads the store) and supervises the workers
@@ -226,6 +230,9 @@ export function register(program: Command): void {
           if (!trustedKeys) trustedKeys = pub ?? (await fsp.stat(path.join(keysDir, 'public.asc')).then(() => path.join(keysDir, 'public.asc')).catch(() => undefined));
         }
         const tokens = await readTokens(cfg, flags);
+        if (tokens.length > 0 && !trustedKeys && !cfg.allowUnsigned) {
+          throw new PsError('CONFIG_INVALID', 'HTTP publishing (--publish-token) needs --trusted-keys to verify signatures; to accept unsigned packages say so with --allow-unsigned (PACKAGE_STORAGE_ALLOW_UNSIGNED=true)');
+        }
         // one keyring: it verifies HTTP publishes and its export (public parts only) is served at /api/v1/keys
         let keyring: Keyring | undefined;
         if (trustedKeys) {
@@ -235,7 +242,7 @@ export function register(program: Command): void {
         let publish: PublishFn | undefined;
         if (tokens.length > 0) {
           const { publishZipFile } = await import('../../publish/index.js');
-          if (!keyring) log.warn('HTTP publishing is enabled without --trusted-keys: signatures are NOT verified');
+          if (!keyring) log.warn('HTTP publishing is enabled with --allow-unsigned: signatures are NOT verified');
           publish = (zip, sig) =>
             publishZipFile(store, zip, sig, {
               keyring,
@@ -259,6 +266,10 @@ export function register(program: Command): void {
           maxUploadBytes: cfg.maxZipBytes,
           query: { allowUnknownQueryParameters: cfg.allowUnknownQueryParameters },
           proxy,
+          limits: { headersTimeoutMs: cfg.headersTimeoutMs, requestTimeoutMs: cfg.requestTimeoutMs, idleTimeoutMs: cfg.idleTimeoutMs, keepAliveTimeoutMs: cfg.keepAliveTimeoutMs, maxConnections: cfg.maxConnections },
+          uploadDir: cfg.uploadDir,
+          maxConcurrentUploads: cfg.maxConcurrentUploads,
+          maxZipInflations: cfg.maxZipInflations,
         });
         const first = await reg.watcher.start();
         log.info({ storage: store.description, cursor: first.cursor, versions: first.count }, 'catalog loaded');
