@@ -25,9 +25,9 @@ import { listCursorFolders, readCursor, readText } from './reader.js';
 
 export { readCursor };
 import { KEYS, entryKey, nextCursor, parseDocumentKey, type IndexEntry, type PackageDocument, type SearchIndexDelta } from './format.js';
-import { assembleRevision, checkDocument, compareNameVersion, emptyRevision, entryOf, parseIndexAll, planRevision, rawOf, revEntry, serializeIndexState, type AssembledRevision, type BaseRevision, type ReadOutcome } from './revision.js';
+import { assembleRevision, checkDocument, compareNameVersion, emptyRevision, entryOf, parseIndexAll, planRevision, rawOf, revEntry, serializeIndexState, type AssembledRevision, type BaseRevision, type ReadOutcome, type RevEntry } from './revision.js';
 import { consumeMarkers, listJournal } from './journal.js';
-import { indexAllStream, loadSpooledRevision } from './spooled.js';
+import { LayoutMismatch, loadLineRevision, loadSpooledRevision, mergedIndexStream } from './spooled.js';
 
 export interface IndexerOptions {
   logger?: Logger;
@@ -76,10 +76,12 @@ export async function runIndexer(store: ObjectStore, opts: IndexerOptions = {}):
 export async function runIndexerDetailed(store: ObjectStore, opts: IndexerOptions = {}): Promise<IndexerDetailedResult> {
   const log = opts.logger ?? silentLogger;
   const maxRetries = opts.maxRetries ?? 100;
+  let spool = false;
   for (let attempt = 0; ; attempt++) {
     opts.signal?.throwIfAborted();
-    const r = await attemptOnce(store, log, opts);
+    const r = await attemptOnce(store, log, opts, spool);
     if (r.done) return r.result;
+    if (r.spool) spool = true;
     if (attempt >= maxRetries) throw new PsError('INDEX_CONFLICT', `${attempt + 1} attempts lost the race (${r.reason}); run 'package-storage index' again`);
     const delay = Math.random() * Math.min(1000, 10 * 2 ** Math.min(attempt, 7));
     log.debug({ attempt, reason: r.reason, delay: Math.round(delay) }, 'index: lost a race, retrying');
@@ -126,9 +128,24 @@ export function requestIndexerRun(store: ObjectStore, opts: IndexerOptions = {})
   return state.next;
 }
 
-type Attempt = { done: true; result: IndexerDetailedResult } | { done: false; reason: string };
+/** `spool`: the next attempt must read its base in full (its file did not match its state). */
+type Attempt = { done: true; result: IndexerDetailedResult } | { done: false; reason: string; spool?: boolean };
 
-async function attemptOnce(store: ObjectStore, log: Logger, opts: IndexerOptions): Promise<Attempt> {
+/**
+ * One attempt. A journal run reads its base from the folder's state alone (loadLineRevision) and streams the
+ * base's file once, into the next revision, unless `spool` (or a changed entry's previous text is needed):
+ * then the base is read in full into a spool first (loadSpooledRevision).
+ */
+async function attemptOnce(store: ObjectStore, log: Logger, opts: IndexerOptions, spool: boolean): Promise<Attempt> {
+  let base: BaseRevision = emptyRevision();
+  try {
+    return await attemptWith(store, log, opts, spool, (b) => (base = b));
+  } finally {
+    base.lines?.body.destroy?.();
+  }
+}
+
+async function attemptWith(store: ObjectStore, log: Logger, opts: IndexerOptions, spool: boolean, setBase: (b: BaseRevision) => void): Promise<Attempt> {
   const signal = opts.signal;
   const cur = await readCursor(store, signal);
   const folders = await listRevisionFolders(store, signal);
@@ -138,12 +155,16 @@ async function attemptOnce(store: ObjectStore, log: Logger, opts: IndexerOptions
   const journal = await listJournal(store, signal);
 
   // 2. base revision
+  const setBaseTo = (b: BaseRevision): BaseRevision => {
+    setBase(b);
+    return b;
+  };
   let base: BaseRevision = emptyRevision();
   let unreadable = false;
   for (const f of [...folders].reverse()) {
     if (cur.current !== undefined && f < cur.current) break;
     try {
-      base = await loadRevision(store, f, log, signal);
+      base = setBaseTo(await loadRevision(store, f, log, signal, opts.mode === 'journal' && !spool));
       break;
     } catch (e) {
       // a journal run must not build on a lower folder than one it could not read (it would miss changes
@@ -156,6 +177,11 @@ async function attemptOnce(store: ObjectStore, log: Logger, opts: IndexerOptions
   // 3. what changed: from the journal (when the base can be trusted for it), else from a full listing
   const journalOk =
     opts.mode === 'journal' && !unreadable && cur.current !== undefined && base.cursor !== undefined && base.cursor >= cur.current && base.etags.size === base.entries.size;
+  const spooled = async (): Promise<BaseRevision> => {
+    base.lines?.body.destroy?.();
+    return setBaseTo(await loadRevision(store, base.cursor!, log, signal, false));
+  };
+  if (!journalOk && base.lines) base = await spooled();
   if (opts.mode === 'journal' && !journalOk) log.info({ cursor: cur.current, base: base.cursor }, 'index: the previous revision cannot be extended from the journal; listing every document');
   let rev: AssembledRevision;
   if (journalOk) {
@@ -175,6 +201,8 @@ async function attemptOnce(store: ObjectStore, log: Logger, opts: IndexerOptions
         else throw e;
       }
     });
+    // a document that changed under an entry carried as a line: its previous text decides added vs updated
+    if (base.lines && [...reads].some(([k, r]) => typeof r === 'object' && 'doc' in r && base.entries.has(k) && base.etags.get(k) !== r.etag)) base = await spooled();
     rev = assembleFromJournal(base, reads);
   } else {
     const listing = await store.list(KEYS.documentPrefix, { signal });
@@ -229,9 +257,18 @@ async function attemptOnce(store: ObjectStore, log: Logger, opts: IndexerOptions
   } catch (e) {
     throw new PsError('INDEX_INVALID', `cannot derive the next cursor: ${(e as Error).message}`);
   }
+  let mismatch: LayoutMismatch | undefined;
   try {
-    await store.putIfAbsent(KEYS.indexAll(next), indexAllStream(rev.entries), { contentType: JSON_TYPE, signal });
+    const body = mergedIndexStream(base, rev.entries);
+    body.on('error', (e) => {
+      if (e instanceof LayoutMismatch) mismatch = e;
+    });
+    await store.putIfAbsent(KEYS.indexAll(next), body, { contentType: JSON_TYPE, signal });
   } catch (e) {
+    if (mismatch) {
+      log.warn({ cursor: base.cursor, why: mismatch.message }, 'index: the previous revision does not match its state; reading it in full');
+      return { done: false, reason: `base ${base.cursor}: ${mismatch.message}`, spool: true };
+    }
     if (isPsError(e, 'STORAGE_PRECONDITION_FAILED')) return { done: false, reason: `folder ${next} taken` };
     throw e;
   }
@@ -281,9 +318,13 @@ export async function listRevisionFolders(store: ObjectStore, signal?: AbortSign
   return (await listCursorFolders(store, signal)).filter((f) => /^\d+$/.test(f));
 }
 
-async function loadRevision(store: ObjectStore, cursor: string, log: Logger, signal?: AbortSignal): Promise<BaseRevision> {
+async function loadRevision(store: ObjectStore, cursor: string, log: Logger, signal: AbortSignal | undefined, lines: boolean): Promise<BaseRevision> {
   const state = await readOptionalText(store, KEYS.indexState(cursor), signal);
   try {
+    if (lines) {
+      const b = await loadLineRevision(store, cursor, state, signal);
+      if (b) return b;
+    }
     return await loadSpooledRevision(store, cursor, state, (why) => log.warn({ cursor, why }, 'index: dropping a bad entry of the previous revision'), signal);
   } catch (e) {
     if (e instanceof PsError) throw e;
@@ -305,6 +346,7 @@ function assembleFromJournal(base: BaseRevision, reads: Map<string, JournalRead>
   const skipped: { key: string; reason: string }[] = [];
   let bookkeeping = false;
   let added = false;
+  let newKeys = 0;
   for (const [key, r] of reads) {
     const prev = base.entries.get(key);
     if (r === 'gone') {
@@ -319,6 +361,8 @@ function assembleFromJournal(base: BaseRevision, reads: Map<string, JournalRead>
       skipped.push({ key, reason: r.error });
       continue;
     }
+    // the same document (same etag) as a base entry carried as a line of the base file: the same entry
+    if (prev && base.lines && base.etags.get(key) === r.etag) continue;
     const next = revEntry({ package_manifest: r.doc });
     out.set(key, next);
     if (base.etags.get(key) !== r.etag) bookkeeping = true;
@@ -326,16 +370,39 @@ function assembleFromJournal(base: BaseRevision, reads: Map<string, JournalRead>
     if (!prev) {
       delta.added.push(next.entry!);
       added = true;
+      newKeys++;
     } else if (rawOf(prev) !== rawOf(next)) delta.updated.push(next.entry!);
   }
   // the base is sorted (we write it so); only new keys need a sort
-  const entries = [...out.values()];
-  if (added) entries.sort(compareNameVersion);
+  let entries = [...out.values()];
+  if (added) entries = withNewSorted(entries, out.size - newKeys, base.lines !== undefined);
   delta.added.sort((a, b) => compareNameVersion(a.package_manifest, b.package_manifest));
   delta.updated.sort((a, b) => compareNameVersion(a.package_manifest, b.package_manifest));
   delta.removed.sort(compareNameVersion);
   const changed = bookkeeping || delta.added.length > 0 || delta.updated.length > 0 || delta.removed.length > 0;
   return { entries, etags, delta, changed, skipped };
+}
+
+/**
+ * `entries` = the base's entries in the base's order (`carried` of them), then the new ones. The result is
+ * sorted: a base we stream from its state is one we wrote sorted, so a few new entries are inserted by binary
+ * search (a full sort of 10k entries parses every version: ~50 ms of a CLI run); otherwise all are sorted.
+ */
+function withNewSorted(entries: RevEntry[], carried: number, baseSorted: boolean): RevEntry[] {
+  const fresh = entries.length - carried;
+  if (!baseSorted || fresh > 64) return entries.sort(compareNameVersion);
+  const out = entries.slice(0, carried);
+  for (const e of entries.slice(carried).sort(compareNameVersion)) {
+    let lo = 0;
+    let hi = out.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareNameVersion(out[mid]!, e) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    out.splice(lo, 0, e);
+  }
+  return out;
 }
 
 async function bodyText(body: NodeJS.ReadableStream): Promise<string> {

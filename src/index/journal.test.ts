@@ -126,3 +126,49 @@ test('a journal run falls back to a full one on a foreign base, an unreadable fo
     assert.ok(r.cursor > r1.cursor);
   });
 });
+
+test('a journal run streams the base file once into the next revision (no spool), with the bytes of a full serialization; a base file that does not match its state is read in full instead', async () => {
+  const { Spool } = await import('../registry/spool.js');
+  const { serializeIndexAll, revEntry } = await import('./revision.js');
+  const created = { n: 0 };
+  const realCreate = Spool.create.bind(Spool);
+  Spool.create = (...a: Parameters<typeof Spool.create>) => (created.n++, realCreate(...a));
+  try {
+    await withStore(async (s, calls) => {
+      for (let i = 0; i < 30; i++) await publish(s, `p${String(i).padStart(2, '0')}`, '1.0.0', { description: 'x'.repeat(i * 997) });
+      await runIndexer(s, { mode: 'journal' });
+      const canonical = async (cursor: string) => serializeIndexAll((await readCurrentIndex(s)).packages.map(revEntry)) === (await text(s, KEYS.indexAll(cursor)));
+
+      await publish(s, 'a0', '1.0.0'); // first line
+      await publish(s, 'p10', '1.0.1'); // between lines
+      await publish(s, 'zz', '9.0.0'); // last line
+      await s.delete(KEYS.document('p20', '1.0.0'));
+      await writeJournalMarker(s, 'p20', '1.0.0'); // removed
+      await writeJournalMarker(s, 'p05', '1.0.0'); // marked again, same bytes
+      created.n = 0;
+      calls.gets.length = 0;
+      const r = await runIndexer(s, { mode: 'journal' });
+      assert.equal(r.mode, 'journal');
+      assert.deepEqual([r.added, r.updated, r.removed, r.total], [3, 0, 1, 32]);
+      assert.equal(created.n, 0, 'the base was not copied into a spool');
+      assert.equal(calls.gets.filter((k) => k.endsWith('/search-index-all.json')).length, 1, 'the base file is read once');
+      assert.ok(await canonical(r.cursor), 'same bytes as serializing the entries');
+      const delta = JSON.parse(await text(s, KEYS.indexDelta(r.cursor))) as { added: { package_manifest: { name: string } }[]; removed: unknown[] };
+      assert.deepEqual(delta.added.map((e) => e.package_manifest.name), ['a0', 'p10', 'zz']);
+      assert.deepEqual(delta.removed, [{ name: 'p20', version: '1.0.0' }]);
+      assert.equal((await runIndexer(s, { mode: 'full' })).changed, false, 'a full run finds it exact');
+
+      // someone rewrote the base file in Elastic's compact formatting (same entries, our state kept)
+      const all = JSON.parse(await text(s, KEYS.indexAll(r.cursor))) as unknown;
+      await s.put(KEYS.indexAll(r.cursor), JSON.stringify(all));
+      await publish(s, 'p15', '2.0.0');
+      const r2 = await runIndexer(s, { mode: 'journal' });
+      assert.deepEqual([r2.changed, r2.added, r2.total], [true, 1, 33]);
+      assert.ok(created.n > 0, 'read in full through a spool');
+      assert.ok(await canonical(r2.cursor));
+      assert.deepEqual((await indexed(s)).length, 33);
+    });
+  } finally {
+    Spool.create = realCreate;
+  }
+});

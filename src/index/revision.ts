@@ -30,14 +30,22 @@ export interface RevEntry {
   entry?: IndexEntry;
   /** The raw text lives in a local spool file (spooled.ts): large indexes are never held in memory. */
   loc?: { spool: { read(off: number, len: number): Buffer }; off: number; len: number };
+  /**
+   * The entry is line `line` (0-based, among the entry lines) of the base revision's own file, whose bytes are
+   * only streamed when the next revision is written (spooled.ts, mergedIndexStream). Such an entry has no
+   * text or parsed form here.
+   */
+  line?: number;
 }
 
 export function entryOf(e: RevEntry): IndexEntry {
+  if (!e.entry && e.raw === undefined && !e.loc) throw new Error(`entry ${e.name}-${e.version} is only a line of the base revision`);
   if (!e.entry) e.entry = JSON.parse(e.raw ?? e.loc!.spool.read(e.loc!.off, e.loc!.len).toString('utf8')) as IndexEntry;
   return e.entry;
 }
 
 export function rawOf(e: RevEntry): string {
+  if (e.raw === undefined && !e.entry && !e.loc) throw new Error(`entry ${e.name}-${e.version} is only a line of the base revision`);
   if (e.raw === undefined) e.raw = e.entry !== undefined ? JSON.stringify(e.entry) : e.loc!.spool.read(e.loc!.off, e.loc!.len).toString('utf8');
   return e.raw;
 }
@@ -59,6 +67,11 @@ export interface BaseRevision {
   entries: Map<string, RevEntry>;
   /** Etag of the document each entry was built from, by `name-version` (absent: foreign entry). */
   etags: Map<string, string>;
+  /**
+   * Set when the entries are only `line`s of the base's own file (a journal run's base, read from its state
+   * alone): the opened body of that file, consumed when the next revision is written.
+   */
+  lines?: { body: AsyncIterable<Buffer | string> & { destroy?: () => void }; count: number };
 }
 
 export const emptyRevision = (): BaseRevision => ({ entries: new Map(), etags: new Map() });

@@ -172,3 +172,130 @@ export function indexAllStream(entries: RevEntry[]): Readable {
   }
   return Readable.from(gen(), { objectMode: false });
 }
+
+/** The base revision's file is not the layout its state describes: nothing was claimed; build from the spool. */
+export class LayoutMismatch extends Error {}
+
+/**
+ * A journal run's base read from the folder's state alone: each entry is a line of the folder's own index
+ * file (in the state's order), and that file is only opened here, to be streamed once when the next revision
+ * is written (mergedIndexStream, which checks the layout on the way). Undefined when the state cannot serve
+ * (absent, not ours, empty, keys that are not name-version or repeat): then the caller uses loadSpooledRevision.
+ */
+export async function loadLineRevision(store: ObjectStore, cursor: string, stateText: string | undefined, signal?: AbortSignal): Promise<BaseRevision | undefined> {
+  const state = parseState(stateText);
+  if (!state || state.keys.length === 0) return undefined;
+  const entries = new Map<string, RevEntry>();
+  for (const [i, key] of state.keys.entries()) {
+    const nv = splitNameVersion(key);
+    if (!nv || entries.has(key)) return undefined;
+    entries.set(key, { ...nv, line: i });
+  }
+  const etags = new Map<string, string>();
+  for (const [k, v] of Object.entries(state.documents)) if (typeof v === 'string' && entries.has(k)) etags.set(k, v);
+  const res = await store.get(KEYS.indexAll(cursor), { signal });
+  return { cursor, entries, etags, lines: { body: res.body as AsyncIterable<Buffer> & { destroy?: () => void }, count: state.keys.length } };
+}
+
+/**
+ * Entry lines of our layout from a byte stream: yields [index, bytes of the entry without its comma] and
+ * throws LayoutMismatch unless the stream is exactly `{"packages":[\n` + `count` entry lines joined by `,\n` +
+ * `\n]}\n`.
+ */
+async function* entryLines(body: AsyncIterable<Buffer | string>, count: number): AsyncGenerator<[number, Buffer]> {
+  let pending: Buffer[] = [];
+  let pendingLen = 0;
+  let lineNo = 0; // 0: head; 1..count: entries; count+1: tail; count+2: the empty rest after the last newline
+  const check = (ok: boolean, why: string): void => {
+    if (!ok) throw new LayoutMismatch(`not the layout of its state: ${why}`);
+  };
+  const take = function* (line: Buffer): Generator<[number, Buffer]> {
+    const n = lineNo++;
+    if (n === 0) check(line.equals(HEAD_LINE), 'first line');
+    else if (n <= count) {
+      const last = n === count;
+      check(line.length > 0 && (line[line.length - 1] === 0x2c) === !last, `line ${n + 1}`);
+      yield [n - 1, last ? line : line.subarray(0, line.length - 1)];
+    } else if (n === count + 1) check(line.equals(TAIL_LINE), 'tail');
+    else check(false, 'bytes after the tail');
+  };
+  for await (const c of body) {
+    const chunk = typeof c === 'string' ? Buffer.from(c) : c;
+    let start = 0;
+    for (;;) {
+      const nl = chunk.indexOf(10, start);
+      if (nl < 0) break;
+      let line = chunk.subarray(start, nl);
+      if (pendingLen > 0) {
+        pending.push(line);
+        line = Buffer.concat(pending, pendingLen + line.length);
+        pending = [];
+        pendingLen = 0;
+      }
+      yield* take(line);
+      start = nl + 1;
+    }
+    if (start < chunk.length) {
+      pending.push(chunk.subarray(start));
+      pendingLen += chunk.length - start;
+      check(pendingLen <= MAX_LINE_BYTES, 'a line too long');
+    }
+  }
+  check(pendingLen === 0 && lineNo === count + 2, 'truncated');
+}
+
+/**
+ * The next full index in our layout (same bytes as indexAllStream / serializeIndexAll), for a base from
+ * loadLineRevision: the base file is read once, as a stream, and the bytes of each carried-over line are
+ * copied as they pass (never parsed); new or changed entries are serialized. Throws LayoutMismatch (before
+ * the stream ends, so no store write completes) if the base file does not match its state, or if the
+ * carried lines are not in the base's order.
+ */
+export function mergedIndexStream(base: BaseRevision, entries: RevEntry[]): Readable {
+  const src = base.lines;
+  if (!src) return indexAllStream(entries);
+  async function* gen(): AsyncGenerator<Buffer> {
+    if (entries.length === 0) {
+      for await (const _ of entryLines(src!.body, src!.count)); // still check (and drain) the base
+      yield EMPTY;
+      return;
+    }
+    const lines = entryLines(src!.body, src!.count);
+    let parts: Buffer[] = [HEAD];
+    let size = HEAD.length;
+    let last = -1;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
+      let b: Buffer;
+      if (e.line !== undefined && e.raw === undefined && e.entry === undefined && !e.loc) {
+        if (e.line <= last) throw new LayoutMismatch('carried entries out of the base order');
+        let got: [number, Buffer] | undefined;
+        for (;;) {
+          const r = await lines.next();
+          if (r.done) throw new LayoutMismatch('base ended early');
+          if (r.value[0] === e.line) {
+            got = r.value;
+            break;
+          }
+        }
+        last = e.line;
+        b = got[1];
+      } else b = rawBytes(e);
+      parts.push(b);
+      size += b.length;
+      if (i < entries.length - 1) {
+        parts.push(SEP);
+        size += 2;
+      }
+      if (size >= 1024 * 1024) {
+        yield Buffer.concat(parts, size);
+        parts = [];
+        size = 0;
+      }
+    }
+    for (;;) if ((await lines.next()).done) break; // the rest of the base: checked, not copied
+    parts.push(TAIL);
+    yield Buffer.concat(parts);
+  }
+  return Readable.from(gen(), { objectMode: false });
+}
