@@ -114,7 +114,7 @@ export async function benchProduction(log: (s: string) => void, work: string, si
   table(['versions', 'index layout', 'index MB', 'start → first /search (s, median of 2)', 'RSS after load (MB)'], startRows);
   log('Targets: start < 1 s and RSS < 250 MB at 10,775; < 3 s and < 800 MB at 50,000. Start time includes Node start-up.\n');
   table(['versions', '`index` after one publish, whole CLI process (ms, median of 3)', 'runs (ms)', 'output of the last run'], indexRows);
-  log('Target: < 0.5 s at 10,775, < 1 s at 50,000. Journal mode: lists `v2/journal/` only, reads the one new document, copies the previous full index from a local spool and writes the new one (full index + delta) as a stream.\n');
+  log('Target: < 0.5 s at 10,775, < 1 s at 50,000. Journal mode: lists `v2/journal/` only, reads the one new document and the previous revision\'s state, and streams the previous full index once into the new one (carried lines copied as bytes), then the delta.\n');
 
   // ---- publish → visible, compressed sizes, CPU per request, workers (10,775) ----
   const dir = stores[sizes[0]!]!;

@@ -8,7 +8,13 @@
  * yields an empty healthy registry: the newest readable revision is served instead (logged at error level), and
  * when none is readable `health` says `unavailable` (the server answers 503) until one loads. No cursor.json at
  * all is a normal, empty registry.
+ *
+ * On a local-disk store (`fs:` description) the watcher also watches `v2/metadata/` (inotify through
+ * fs.watch) and refreshes as soon as something there changes, so a publish is visible without waiting for the
+ * next poll; polling stays the rule (a missed or unsupported event costs at most one interval).
  */
+import { watch, type FSWatcher } from 'node:fs';
+import path from 'node:path';
 import { silentLogger, type Logger } from '../log.js';
 import type { ObjectStore } from '../storage/types.js';
 import { isPsError } from '../errors.js';
@@ -36,6 +42,8 @@ export interface WatcherOptions {
   onRefresh?: (o: RefreshOutcome) => void;
   /** While serving an older revision (or nothing) because the current one is unreadable, retry it this often (ms). Default 30000. */
   retryUnreadableMs?: number;
+  /** On a local-disk store, also refresh on file-change events under v2/metadata/ (default true). */
+  watchLocal?: boolean;
 }
 
 export class CatalogWatcher {
@@ -48,6 +56,8 @@ export class CatalogWatcher {
   /** cursor.json as last acted on (value and etag), and when: an unreadable one is retried every `retryUnreadableMs`. */
   private lastSig: string | undefined;
   private lastAttempt = 0;
+  private fsWatcher: FSWatcher | undefined;
+  private eventPending = false;
 
   constructor(
     private readonly store: ObjectStore,
@@ -72,11 +82,37 @@ export class CatalogWatcher {
   async start(): Promise<RefreshOutcome> {
     this.stopped = false;
     const first = await this.refresh();
+    this.watchLocalFolder();
     this.schedule();
     return first;
   }
 
+  /** Refresh on changes under a local store's v2/metadata/ (best effort: no folder yet, or no inotify, is fine). */
+  private watchLocalFolder(): void {
+    if (this.stopped || this.fsWatcher || this.opts.watchLocal === false || !this.store.description.startsWith('fs:')) return;
+    try {
+      const w = watch(path.join(this.store.description.slice(3), KEYS.metadataPrefix), { persistent: false }, () => {
+        if (this.eventPending || this.stopped) return;
+        // one refresh per burst of events (a revision is several files); refresh() itself is serialized
+        this.eventPending = true;
+        setImmediate(() => {
+          this.eventPending = false;
+          void this.refresh().catch(() => undefined);
+        });
+      });
+      w.on('error', () => {
+        w.close();
+        if (this.fsWatcher === w) this.fsWatcher = undefined;
+      });
+      this.fsWatcher = w;
+    } catch {
+      /* not watchable (yet): polling only; tried again after each poll */
+    }
+  }
+
   stop(): void {
+    this.fsWatcher?.close();
+    this.fsWatcher = undefined;
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
@@ -85,7 +121,10 @@ export class CatalogWatcher {
   private schedule(): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.refresh().finally(() => this.schedule());
+      this.refresh().finally(() => {
+        this.watchLocalFolder();
+        this.schedule();
+      });
     }, this.opts.pollIntervalMs ?? 1000);
     this.timer.unref();
   }
