@@ -424,7 +424,7 @@ function orderedEntries(src: PackageSource): PackageEntry[] {
 }
 
 /** Every file as `/package/{n}/{v}/<rel>`, depth by depth (up to 6), `.DS_Store` skipped. */
-export function collectAssets(src: PackageSource, base: string): string[] {
+function collectAssets(src: PackageSource, base: string): string[] {
   const files = orderedEntries(src).filter((e) => e.type === 'file');
   const out: string[] = [];
   for (let depth = 1; depth <= ASSET_MAX_DEPTH; depth++) {

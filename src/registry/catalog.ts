@@ -166,7 +166,7 @@ function names(v: unknown): string[] | undefined {
  * saying what is wrong for an entry that must be skipped: not an object, bad name or version, unparsable
  * constraint.
  */
-export function buildEntry(raw: unknown, src: Source): Entry {
+function buildEntry(raw: unknown, src: Source): Entry {
   if (!isObject(raw)) throw new Error('entry is not an object');
   const name = raw.name;
   const version = raw.version;
@@ -185,7 +185,7 @@ export function buildEntry(raw: unknown, src: Source): Entry {
     try {
       return parseConstraint(c);
     } catch (e) {
-      throw new Error(`${name}-${version}: conditions.${k}.version '${c}': ${(e as Error).message}`);
+      throw new Error(`${name}-${version}: conditions.${k}.version '${c}': ${(e as Error).message}`, { cause: e });
     }
   };
   const elastic = isObject(cond.elastic) ? cond.elastic : {};
@@ -225,7 +225,7 @@ export function buildEntryInSpool(raw: unknown, spool: Spool): Entry {
   return buildEntry(raw, { spool, off, len: text.length, wrapped: false });
 }
 
-export function compareEntries(a: Entry, b: Entry): number {
+function compareEntries(a: Entry, b: Entry): number {
   if (a.name !== b.name) return a.name < b.name ? -1 : 1;
   return compareVersions(a.v, b.v);
 }
@@ -301,8 +301,6 @@ export class Catalog {
     return new Catalog(undefined, new Map());
   }
 }
-
-export type Manifest = unknown;
 
 /** Bad entries are reported here (they are skipped, never fatal). */
 export type OnBadEntry = (why: string) => void;

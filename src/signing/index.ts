@@ -85,7 +85,7 @@ export interface VerifyResult {
 }
 
 /** How far in the future a signature's timestamp may be (clock skew between signer and verifier). */
-export const CLOCK_SKEW_MS = 5 * 60 * 1000;
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 const PGP = new WeakMap<TrustedKey, openpgp.PublicKey>();
 
@@ -392,7 +392,7 @@ async function drain(s: unknown): Promise<void> {
 // ------------------------------------------------------------------------------------------------ sign
 
 /** Read and unlock a private key for signing. */
-export async function readSigningKey(privateArmored: string, passphrase?: string, date: Date = new Date()): Promise<openpgp.PrivateKey> {
+async function readSigningKey(privateArmored: string, passphrase?: string, date: Date = new Date()): Promise<openpgp.PrivateKey> {
   const type = firstArmorType(privateArmored);
   if (type && type !== 'PRIVATE KEY BLOCK') {
     throw new PsError('KEY_INVALID', type === 'PUBLIC KEY BLOCK' ? 'this is a public key; signing needs the private key (private.asc)' : `this is a PGP ${type}, not a private key`);
@@ -462,6 +462,7 @@ export async function parseSignature(armoredSignature: string | Buffer | undefin
   if (text.trim() === '') throw new PsError('SIGNATURE_MISSING', 'the signature is empty');
   const type = firstArmorType(text);
   if (type === undefined) {
+    // eslint-disable-next-line no-control-regex -- binary signature detection: control bytes are the point
     const binary = /[\x00-\x08\x0e-\x1f\x80-\xff]/.test(text.slice(0, 64));
     throw new PsError('SIGNATURE_MALFORMED', binary ? 'the signature is binary; an ASCII-armored signature is required (gpg --armor --detach-sign)' : 'no "-----BEGIN PGP SIGNATURE-----" armor found');
   }
