@@ -28,11 +28,8 @@ export type { ValidationIssue } from './context.js';
 export { ELASTIC_CODES, SPEC_CODES } from './codes.js';
 export { SUPPORTED_FORMAT_VERSIONS } from './versions.js';
 
-export interface ValidationResult {
-  valid: boolean;
-  errors: ValidationIssue[];
-  warnings: ValidationIssue[];
-}
+export type { ValidationResult } from './types.js';
+import type { ValidationResult } from './types.js';
 
 export interface ValidateOptions {
   /** OUR legacy re-publish mode (minimal checks for old v1 packages); not Elastic's legacy validator mode. */
