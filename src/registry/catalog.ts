@@ -1,6 +1,6 @@
 /**
  * The registry's in-memory catalog: an immutable snapshot of one index revision, built from package
- * documents. Per package version it keeps only a compact struct the filters run over (registry-api.md §2)
+ * documents. Per package version it keeps only a compact struct the filters run over (docs/http-api.md §4)
  * and the offset of the document in a local spool file (spool.ts); the `/package/{n}/{v}/` body and the
  * `/search` item are serialized on demand and kept in LRUs (bounded by bytes). A new revision builds a new Catalog
  * (reusing the entries that did not change) and the server swaps the reference atomically; the response
@@ -26,7 +26,7 @@ interface Source {
 }
 
 /**
- * One package version: the compact structure the filters run over (registry-api.md §2), and where its
+ * One package version: the compact structure the filters run over (docs/http-api.md §4), and where its
  * document lives. The `/package` body and the `/search` item are built from the document on demand and kept
  * in the spool's LRUs, so memory does not grow with document size.
  */
@@ -37,7 +37,7 @@ export class Entry {
     readonly name: string,
     readonly version: string,
     readonly v: Version,
-    /** Semver prerelease tag or `release: experimental` (§2.1 rule 1). */
+    /** Semver prerelease tag or `release: experimental` (docs/http-api.md §4.1, rule 1). */
     readonly prerelease: boolean,
     readonly release: string,
     readonly type: string,
@@ -56,7 +56,7 @@ export class Entry {
     /** The document announces a signature (`signature_path`). */
     readonly signed: boolean,
     readonly src: Source,
-    /** The `deprecated` block spread onto this version from a higher one (§2.3), if it differs from its own. */
+    /** The `deprecated` block spread onto this version from a higher one (docs/http-api.md §4.3), if it differs from its own. */
     readonly spread?: { readonly value: unknown },
   ) {
     this.key = `${name}-${version}`;

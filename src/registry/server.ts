@@ -1,6 +1,6 @@
 /**
  * The registry HTTP server (fastify 5): the Elastic Package Registry API over a Package Storage v2 bucket
- * (registry-api.md), the raw bucket paths (so a stock EPR can use us as its `storage-endpoint`), Prometheus
+ * (docs/http-api.md), the raw bucket paths (so a stock EPR can use us as its `storage-endpoint`), Prometheus
  * metrics, the HTTP publish endpoint and the web UI.
  *
  * Routing follows gorilla/mux as EPR configures it (path cleaning, StrictSlash redirects, route order), so

@@ -1,4 +1,4 @@
-// The registry's JSON API as the UI uses it (registry-api.md §3), plus the UI's own integrity endpoint.
+// The registry's JSON API as the UI uses it (docs/http-api.md §5, §8.4), plus the UI's own integrity endpoint.
 
 export interface Image {
   src: string;
