@@ -31,7 +31,7 @@ import {
   type Sidecar,
 } from './keyring.js';
 
-export type { KeyInfo, TrustedKey } from './types.js';
+export type { KeyInfo } from './types.js';
 import type { KeyInfo, TrustedKey } from './types.js';
 
 export interface Keyring {
