@@ -14,7 +14,7 @@
  *    manifests parse, docs/README.md exists, referenced images exist). See `legacy.ts`.
  */
 import type { PackageSource } from '../package/source.js';
-import { Ctx, type ValidationIssue, type Mode } from './context.js';
+import { Ctx, type Mode } from './context.js';
 import { parseLooseVersion, resolveFormatVersion, SpecVersion } from './engine/versions.js';
 import { rootSpec } from './engine/folders.js';
 import { resolveLinks } from './engine/links.js';
