@@ -158,12 +158,14 @@ export async function benchProduction(log: (s: string) => void, work: string, si
       const plain = Buffer.from(await (await fetch(base + p, { headers: { 'accept-encoding': 'identity' } })).arrayBuffer());
       bodies[label] = plain;
       const res = await new Promise<{ enc: string | undefined; len: number }>((resolve, reject) => {
-        import('node:http').then(({ get }) =>
-          get(base + p, { headers: { 'accept-encoding': 'gzip' } }, (r) => {
-            let n = 0;
-            r.on('data', (c: Buffer) => (n += c.length));
-            r.on('end', () => resolve({ enc: r.headers['content-encoding'], len: n }));
-          }).on('error', reject),
+        import('node:http').then(
+          ({ get }) =>
+            get(base + p, { headers: { 'accept-encoding': 'gzip' } }, (r) => {
+              let n = 0;
+              r.on('data', (c: Buffer) => (n += c.length));
+              r.on('end', () => resolve({ enc: r.headers['content-encoding'], len: n }));
+            }).on('error', reject),
+          reject,
         );
       });
       const br = brotliCompressSync(plain, { params: { [zc.BROTLI_PARAM_QUALITY]: 5 } }).length;

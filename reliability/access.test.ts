@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ERROR_CATALOG } from '../src/errors.js';
+import type { ERROR_CATALOG } from '../src/errors.js';
 import { buildZip } from '../src/package/build.js';
 import { generateKeyPair, signDetached } from '../src/signing/index.js';
 import { makePackage, rawFiles, runCli, startServe, type ServeProcess } from './helpers.js';

@@ -2,7 +2,7 @@
  * Faults: a stream of publishes (distinct small generated packages; CLI `publish --skip-verify` child
  * processes writing the store directly, and some through the registry's HTTP endpoint) while a controller
  * SIGKILLs publishers and the registry (`serve`) at random moments. Records which publishes were
- * ACKNOWLEDGED (exit 0 + "published"/"already published" line), then checks ARCHITECTURE.md's invariants:
+ * ACKNOWLEDGED (exit 0 + "published"/"already published" line), then checks the invariants listed in README.md ("Invariants, and where they are tested"):
  *
  * - after every kill, cursor.json points to a readable, parseable revision, whose entries all have documents;
  * - every acknowledged publish is in the final index and served by a freshly started registry;

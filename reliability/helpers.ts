@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const TESTDATA = path.resolve(REPO, '../shared/testdata');
+const TESTDATA = path.resolve(REPO, '../shared/testdata');
 export const CORPUS = path.join(TESTDATA, 'v1-corpus/packages');
 export const EPR_ZIPS = path.join(TESTDATA, 'epr/local-storage');
 export const SAMPLE = path.join(REPO, 'samples/hello_logs');
@@ -38,7 +38,7 @@ export function prng(seed: number): () => number {
 export const SEED = envInt('RELIABILITY_SEED', Date.now() % 1_000_000);
 
 /** How the CLI is started: through tsx on the sources (default) or the built `dist/` (RELIABILITY_CLI=dist). */
-export function cliCommand(): string[] {
+function cliCommand(): string[] {
   return process.env.RELIABILITY_CLI === 'dist' ? [path.join(REPO, 'dist/cli/main.js')] : ['--import', 'tsx', path.join(REPO, 'src/cli/main.ts')];
 }
 
@@ -130,7 +130,7 @@ export async function startServe(storage: string, args: string[] = [], env: Node
 }
 
 /** Resident set size of a process (Linux /proc). */
-export async function rssOf(pid: number): Promise<number> {
+async function rssOf(pid: number): Promise<number> {
   const s = await fsp.readFile(`/proc/${pid}/status`, 'utf8');
   const m = /VmRSS:\s+(\d+)\s+kB/.exec(s);
   if (!m) throw new Error(`no VmRSS for pid ${pid}`);
@@ -178,13 +178,6 @@ export async function rawFiles(root: string): Promise<string[]> {
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
-}
-
-/** Percentile of a sorted-or-not numeric array (nearest rank). */
-export function percentile(xs: number[], p: number): number {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
 }
 
 /** Append/replace a section of RELIABILITY.md's figures file (one JSON per part) for the report. */

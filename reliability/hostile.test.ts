@@ -1,5 +1,5 @@
 /**
- * Hostile input (ARCHITECTURE.md invariant 4): untrusted input gets a clear error and changes nothing.
+ * Hostile input (README.md, invariant "Untrusted input changes nothing"): untrusted input gets a clear error and changes nothing.
  *
  * Inputs: fast-check generated zips (arbitrary entry names with `..`, NUL, backslashes, absolute paths,
  * symlink/odd modes, size lies, encryption flags, deflate bombs), generated and mutated manifests in an

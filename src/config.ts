@@ -84,7 +84,7 @@ interface FieldDef { key: keyof Config; env: string; kind: Kind; default?: unkno
 
 const MB = 1024 * 1024;
 
-export const FIELDS: FieldDef[] = [
+const FIELDS: FieldDef[] = [
   { key: 'storage', env: 'PACKAGE_STORAGE_URL', kind: 'string', default: './data' },
   { key: 'host', env: 'PACKAGE_STORAGE_HOST', kind: 'string', default: '0.0.0.0' },
   { key: 'port', env: 'PACKAGE_STORAGE_PORT', kind: 'int', default: 8080 },

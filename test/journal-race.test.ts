@@ -18,7 +18,7 @@ import path from 'node:path';
 import { openStore } from '../src/storage/index.js';
 import type { ObjectStore } from '../src/storage/types.js';
 import { s3TestTarget, S3_SKIP_MESSAGE } from '../src/storage/s3-testing.js';
-import { KEYS, entryKey } from '../src/index/format.js';
+import { entryKey } from '../src/index/format.js';
 import { listRevisionFolders, readCurrentIndex } from '../src/index/indexer.js';
 import { listJournal } from '../src/index/journal.js';
 import { publishPackage } from '../src/publish/index.js';

@@ -21,7 +21,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const EPR = path.resolve(here, '../../shared/testdata/epr');
 const skip = existsSync(EPR) ? false : `EPR testdata not found at ${EPR}`;
 
-/** Stale goldens (registry-api.md §5 (b)): left out of Elastic's own golden-cases.json. */
+/** Stale goldens: expected bodies in Elastic's test data that no longer match Elastic's own registry (its golden-cases.json leaves them out). */
 const STALE = new Set(['deprecated_integration_input/0.0.1', 'deprecated_integration_stream/0.0.1', 'fakeapm/1.0.0', 'ilmpolicy/1.0.0']);
 
 function packageDir(name: string, version: string): string | undefined {
@@ -40,7 +40,7 @@ function assertSameJson(actual: unknown, expected: unknown, label: string): void
 
 /**
  * The document of the folder package `dir` as the registry serves it: derived, then with the deprecation
- * of the highest deprecated version of the same name copied onto it (§2.3). The goldens show this is done
+ * of the highest deprecated version of the same name copied onto it (docs/http-api.md §4.3). The goldens show this is done
  * over the merged folder sources (second_package_path's multiversion 1.1.0 gets package/'s 1.2.0 block).
  */
 async function servedFolderDocument(dir: string): Promise<PackageDocument> {
@@ -84,7 +84,7 @@ test('package documents match the generated/package goldens', { skip }, async (t
     const key = `${g.name}/${g.version}`;
     const dir = packageDir(g.name, g.version);
     if (!dir) continue;
-    await t.test(key, { skip: STALE.has(key) ? 'stale golden (registry-api.md §5)' : false }, async () => {
+    await t.test(key, { skip: STALE.has(key) ? 'stale golden (see STALE above)' : false }, async () => {
       const expected = JSON.parse(readFileSync(g.file, 'utf8'));
       const doc = await servedFolderDocument(dir);
       assertSameJson(doc, expected, key);

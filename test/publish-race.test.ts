@@ -20,7 +20,7 @@ const N = 16;
 /** Rounds (each on fresh stores); raise with PUBLISH_RACE_ROUNDS for a longer soak. */
 const ROUNDS = Number(process.env.PUBLISH_RACE_ROUNDS ?? 2);
 let work = '';
-let zips: { file: string; key: string }[] = [];
+const zips: { file: string; key: string }[] = [];
 
 before(async () => {
   if (corpusMissing) return;

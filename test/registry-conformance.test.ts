@@ -2,7 +2,7 @@
  * EPR conformance: seeds a fresh store per source set (`idx=` of ../shared/testdata/epr/cases.json) through
  * the real publish pipeline (zips from local-storage/ first, then second_package_path/, then package/ folders
  * built with buildZip; the first source holding a name+version wins; unsigned allowed, `legacy` validation),
- * indexes it, serves it with the real registry (fastify inject) and runs every case.
+ * indexes it, serves it with the real registry (through fastify inject and over a real socket) and runs every case.
  *
  * JSON bodies compare as parsed JSON (byte-exactness is reported too), other bodies as trimmed text or bytes.
  * Skipped, with reasons: `/` and `/index.json` (our own service name and version), `/favicon.ico` (Elastic's
@@ -13,6 +13,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
+import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
@@ -197,8 +198,44 @@ test('EPR conformance (cases.json)', { skip: missing, timeout: 600_000 }, async 
     return r;
   }
   t.after(async () => {
+    agent.destroy();
     for (const r of registries.values()) await r.close();
   });
+
+  // Every case runs through fastify's inject AND over a real socket: production's hot routes are answered by
+  // the socket fast path in server.ts, which inject never reaches. Same cases, same comparisons.
+  type Answer = { statusCode: number; headers: Record<string, string | string[] | undefined>; rawPayload: Buffer };
+  type Reg = Awaited<ReturnType<typeof createRegistry>>;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+  const addresses = new Map<Reg, string>();
+  async function overSocket(r: Reg, method: string, url: string, headers: Record<string, string>): Promise<Answer> {
+    let base = addresses.get(r);
+    if (!base) {
+      base = await r.app.listen({ host: '127.0.0.1', port: 0 });
+      addresses.set(r, base);
+    }
+    return new Promise<Answer>((resolve, reject) => {
+      // the request path is sent as written (no URL normalisation), as inject does
+      const u = new URL(base);
+      const req = http.request({ host: u.hostname, port: u.port, method, path: url, headers, agent }, (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (b: Buffer) => parts.push(b));
+        res.on('end', () => {
+          // inject's shape: a header sent once is a string, one sent several times (Cache-Control) an array
+          const hs: Answer['headers'] = {};
+          for (const [k, v] of Object.entries(res.headersDistinct)) hs[k] = v && v.length === 1 ? v[0] : v;
+          resolve({ statusCode: res.statusCode!, headers: hs, rawPayload: Buffer.concat(parts) });
+        });
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+  async function viaInject(r: Reg, method: string, url: string, headers: Record<string, string>): Promise<Answer> {
+    const res = await r.app.inject({ method: method as 'GET', url, headers });
+    return { statusCode: res.statusCode, headers: res.headers as Answer['headers'], rawPayload: res.rawPayload };
+  }
 
   const results: { c: Case; ok: boolean; why?: string; exact?: boolean }[] = [];
   for (const c of cases) {
@@ -210,7 +247,9 @@ test('EPR conformance (cases.json)', { skip: missing, timeout: 600_000 }, async 
     // the cases say which handler Elastic built with -allow-unknown-query-parameters=false (ours ignores them by default too)
     const r = await registryFor(idx, /allow-unknown-query-parameters=false/.test(c.notes));
     // every case runs twice: as is, and with Kibana's Accept-Encoding (bodies compared decoded)
+    for (const via of ['inject', 'socket'] as const)
     for (const ae of ['', 'gzip,deflate'] as const) {
+    const send = (method: string, url: string, h: Record<string, string> = {}) => (via === 'inject' ? viaInject : overSocket)(r, method, url, h);
     const check = async (): Promise<{ ok: boolean; why?: string; exact?: boolean }> => {
       const headers: Record<string, string> = ae ? { 'accept-encoding': ae } : {};
       if (c.request_headers) {
@@ -218,7 +257,7 @@ test('EPR conformance (cases.json)', { skip: missing, timeout: 600_000 }, async 
         headers[k!.trim()] = rest.join(':').trim().replace('<now>', new Date().toUTCString());
       }
       if (c.compare === 'range-download') {
-        const head = await r.app.inject({ method: 'HEAD', url: c.request });
+        const head = await send('HEAD', c.request);
         if (head.statusCode !== 200) return { ok: false, why: `HEAD status ${head.statusCode}` };
         let body: Buffer;
         if (c.expect_range_support) {
@@ -228,14 +267,14 @@ test('EPR conformance (cases.json)', { skip: missing, timeout: 600_000 }, async 
           const parts: Buffer[] = [];
           for (let s = 0; s < size; s += 100 * 1024) {
             const e = Math.min(size - 1, s + 100 * 1024 - 1);
-            const res = await r.app.inject({ method: 'GET', url: c.request, headers: { range: `bytes=${s}-${e}` } });
+            const res = await send('GET', c.request, { range: `bytes=${s}-${e}` });
             if (res.statusCode !== 206) return { ok: false, why: `range ${s}-${e}: status ${res.statusCode}` };
             if (res.headers['content-range'] !== `bytes ${s}-${e}/${size}`) return { ok: false, why: `bad Content-Range ${res.headers['content-range']}` };
             parts.push(res.rawPayload);
           }
           body = Buffer.concat(parts);
         } else {
-          body = (await r.app.inject({ method: 'GET', url: c.request })).rawPayload;
+          body = (await send('GET', c.request)).rawPayload;
         }
         const golden = readFileSync(path.join(EPR, c.golden!));
         if (c.golden!.endsWith('-preview.txt')) {
@@ -244,7 +283,7 @@ test('EPR conformance (cases.json)', { skip: missing, timeout: 600_000 }, async 
         }
         return body.equals(golden) ? { ok: true } : { ok: false, why: 'reassembled body differs' };
       }
-      const injected = await r.app.inject({ method: 'GET', url: c.request, headers });
+      const injected = await send('GET', c.request, headers);
       const enc = injected.headers['content-encoding'];
       if (enc !== undefined && !(ae && enc === 'gzip')) return { ok: false, why: `Content-Encoding ${String(enc)} for Accept-Encoding '${ae}'` };
       const decoded = enc === 'gzip' ? gunzipSync(injected.rawPayload) : injected.rawPayload;
@@ -293,7 +332,8 @@ test('EPR conformance (cases.json)', { skip: missing, timeout: 600_000 }, async 
       return { ok: false, why: `unknown compare ${c.compare}` };
     };
     const out = await check();
-    results.push({ c, ...out, why: ae && out.why ? `[Accept-Encoding: ${ae}] ${out.why}` : out.why, exact: ae ? undefined : out.exact });
+    const tag = [via === 'socket' ? 'socket' : '', ae ? `Accept-Encoding: ${ae}` : ''].filter(Boolean).join(', ');
+    results.push({ c, ...out, why: tag && out.why ? `[${tag}] ${out.why}` : out.why, exact: ae || via === 'socket' ? undefined : out.exact });
     }
   }
 

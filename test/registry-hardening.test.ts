@@ -308,7 +308,7 @@ test('#5 a file only inside the zip is streamed with Range, HEAD and conditional
   assert.equal(bad.statusCode, 416);
 });
 
-test('#5 zip inflations are bounded: beyond the permits and the wait, 503 with Retry-After', async (t) => {
+test('#5 zip inflations are bounded: beyond the permits and the wait, 503 with Retry-After', async () => {
   const { Limiter } = await import('../src/registry/limit.js');
   const l = new Limiter(2, 1, 200);
   const a = await l.acquire();

@@ -158,9 +158,9 @@ test('serve --workers 2: two registry processes share the port, each with its ow
   t.after(() => rm(dir, { recursive: true, force: true }));
   const storage = path.join(dir, 'data');
   const s = await startServe(['--storage', storage, '--seed-samples', '--workers', '2']);
-  let workers: number[] = [];
+  const workers: number[] = [];
   try {
-    workers = childrenOf(s.pid);
+    workers.push(...childrenOf(s.pid));
     assert.equal(workers.length, 2, `two worker processes under the primary: ${workers.join(', ')}`);
     for (let i = 0; i < 40; i++) {
       const r = await fetch(`${s.url}/search`, { headers: { connection: 'close' } });

@@ -278,7 +278,6 @@ test('narrow screen: readable without horizontal scrolling; no external requests
   assert.deepEqual(external, [], 'the UI made requests to other origins');
 });
 
-const DAY = 86_400_000;
 const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
 
 test('gallery (issue 17): owner badges and filter, "updated N days ago", filter chips, page N of M, category title kept', { skip }, async () => {

@@ -1,10 +1,9 @@
-import type { Command } from 'commander';
-import { PsError, systemError, toPsError, type ErrorCode } from '../errors.js';
+import { PsError, systemError, toPsError } from '../errors.js';
 
 /** Exit codes: 0 ok, 1 a refused input / failed operation, 2 usage or not implemented. */
 export const EXIT_OK = 0;
 export const EXIT_FAIL = 1;
-export const EXIT_USAGE = 2;
+const EXIT_USAGE = 2;
 
 /** Print an error plainly (`error CODE: message`) and return the exit code to use. */
 export function reportError(e: unknown): number {
@@ -28,14 +27,6 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<number |
       process.exitCode = reportError(e);
     }
   };
-}
-
-/** A command that is planned but not built yet: says so and exits 2. */
-export function notBuilt(cmd: Command, issue: string): Command {
-  return cmd.action(() => {
-    const e = new PsError('NOT_IMPLEMENTED' as ErrorCode, `'${cmd.name()}' is not built yet (${issue})`);
-    process.exitCode = reportError(e);
-  });
 }
 
 /** commander option parser for integers. */

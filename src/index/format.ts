@@ -1,5 +1,5 @@
 /**
- * Package Storage v2 bucket layout and index formats (storage-v2.md §1–2). Pure: no I/O.
+ * Package Storage v2 bucket layout and index formats (docs/bucket-format.md §1–3). Pure: no I/O.
  *
  *   artifacts/packages/{name}-{version}.zip        write-once, the zip exactly as signed
  *   artifacts/packages/{name}-{version}.zip.sig    ASCII-armored detached signature
@@ -12,7 +12,7 @@
  *   v2/journal/{name}-{version}/{ms}-{hex}.json    our publish journal: "this document changed" (journal.ts)
  */
 
-/** A package document: the full `/package/{n}/{v}/` JSON (registry-api.md §3.4). Kept loosely typed here. */
+/** A package document: the full `/package/{n}/{v}/` JSON (docs/http-api.md §5.4). Kept loosely typed here. */
 export type PackageDocument = Record<string, unknown> & { name: string; version: string };
 
 export interface IndexEntry {

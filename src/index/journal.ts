@@ -31,7 +31,7 @@ export interface JournalListing {
   markers: string[];
 }
 
-export function journalMarkerKey(name: string, version: string, at = Date.now()): string {
+function journalMarkerKey(name: string, version: string, at = Date.now()): string {
   return `${KEYS.journalPrefix}${name}-${version}/${String(at).padStart(13, '0')}-${randomBytes(8).toString('hex')}.json`;
 }
 

@@ -158,7 +158,7 @@ export async function* streamPackagesArray(body: Readable | AsyncIterable<Buffer
   let foundArray = false;
   let done = false;
   let elem: string[] | undefined; // parts of the current element
-  let elemStart = -1; // index in the current chunk where the element started
+  let elemStart: number; // index in the current chunk where the element started
   for await (const chunk of body as AsyncIterable<Buffer | string>) {
     if (done) continue;
     const s = typeof chunk === 'string' ? chunk : dec.write(chunk);

@@ -268,7 +268,7 @@ export function checkDocument(text: string, expected: { name: string; version: s
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new Error(`not JSON: ${(e as Error).message}`);
+    throw new Error(`not JSON: ${(e as Error).message}`, { cause: e });
   }
   if (!isObject(doc)) throw new Error('not a JSON object');
   if (doc.name !== expected.name) throw new Error(`name ${JSON.stringify(doc.name)} does not match the key (${expected.name})`);
@@ -286,7 +286,7 @@ export function checkDocument(text: string, expected: { name: string; version: s
   return doc as PackageDocument;
 }
 
-export function isStrictSemver(v: string): boolean {
+function isStrictSemver(v: string): boolean {
   return /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/.test(v) && semver.valid(v) !== null;
 }
 

@@ -15,10 +15,10 @@ import { promises as fsp } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { PsError } from '../errors.js';
 
-export const DEFAULT_ADDRESS = 'https://epr.elastic.co';
+const DEFAULT_ADDRESS = 'https://epr.elastic.co';
 
 /** The query keys Elastic's tool knows, with their kind. Any other key is ignored (reported as a warning). */
-export const QUERY_KEYS = {
+const QUERY_KEYS = {
   package: 'string',
   all: 'bool',
   prerelease: 'bool',
@@ -28,16 +28,16 @@ export const QUERY_KEYS = {
   'spec.max': 'string',
 } as const;
 
-export type QueryKey = keyof typeof QUERY_KEYS;
+type QueryKey = keyof typeof QUERY_KEYS;
 /** A parsed query map: strings as written, booleans parsed. Absent = not set. */
 export type DistributionQuery = { [K in QueryKey]?: (typeof QUERY_KEYS)[K] extends 'bool' ? boolean : string };
 
-export interface PinnedPackage {
+interface PinnedPackage {
   name: string;
   version: string;
 }
 
-export type DistributionAction = { kind: 'print' } | { kind: 'download'; destination: string; address?: string };
+type DistributionAction = { kind: 'print' } | { kind: 'download'; destination: string; address?: string };
 
 export interface DistributionConfig {
   /** As written ('' = not set: the default address applies). */

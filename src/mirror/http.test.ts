@@ -15,7 +15,10 @@ import { downloadFile, getBytes, getJson } from './http.js';
 
 const servers: http.Server[] = [];
 after(() => {
-  for (const s of servers) s.closeAllConnections?.(), s.close();
+  for (const s of servers) {
+    s.closeAllConnections?.();
+    s.close();
+  }
 });
 
 async function serve(handler: (req: http.IncomingMessage, res: http.ServerResponse, n: number) => void): Promise<{ url: string; hits: () => number }> {

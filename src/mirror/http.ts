@@ -62,7 +62,7 @@ function retryAfter(h: string | null, max: number): number | undefined {
   return Number.isNaN(d) ? undefined : Math.min(Math.max(0, d - Date.now()), max);
 }
 
-export interface Attempt {
+interface Attempt {
   res: Response;
   /** Call on every chunk: re-arms the idle timeout. */
   touch(): void;
@@ -73,7 +73,7 @@ export interface Attempt {
  * Run `fn` over a successful (2xx) answer of GET `url`, with the timeout and retry policy. `fn` reads the
  * body (calling `touch()` per chunk); a failure while reading is retried like a failed request.
  */
-export async function withUpstream<T>(url: string, opts: UpstreamHttpOptions, fn: (a: Attempt) => Promise<T>, what = url): Promise<T> {
+async function withUpstream<T>(url: string, opts: UpstreamHttpOptions, fn: (a: Attempt) => Promise<T>, what = url): Promise<T> {
   const o = { ...DEFAULT_UPSTREAM_HTTP, ...opts };
   const log = o.logger ?? silentLogger;
   for (let i = 0; ; i++) {

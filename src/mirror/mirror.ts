@@ -27,7 +27,7 @@ import { compareVersions, parseLenient } from '../registry/versions.js';
 import { configAddress, joinUrl, pinnedPaths, searchUrls, type DistributionConfig } from './config.js';
 import { downloadFile, getBytes, getJson, type UpstreamHttpOptions } from './http.js';
 
-export interface SelectedPackage {
+interface SelectedPackage {
   name: string;
   version: string;
   /** Path of the zip on the upstream (`download` of the answer, or `epr/{n}/{n}-{v}.zip` when pinned). */
@@ -90,9 +90,9 @@ export async function collectSelection(cfg: DistributionConfig, http: UpstreamHt
   return { packages: [...seen.values()].sort(compareSelected), searches: urls.map((url, i) => ({ url, count: answers[i]!.length })), invalid };
 }
 
-export type MirrorStatus = 'mirrored' | 'already' | 'refused';
+type MirrorStatus = 'mirrored' | 'already' | 'refused';
 
-export interface MirrorProgress {
+interface MirrorProgress {
   done: number;
   total: number;
   id: string;
@@ -136,7 +136,7 @@ export interface MirrorResult {
 }
 
 /** The download address: the first `download` action's own `address`, else the config's. */
-export function downloadAddress(cfg: DistributionConfig): string {
+function downloadAddress(cfg: DistributionConfig): string {
   for (const a of cfg.actions) if (a.kind === 'download' && a.address) return a.address;
   return configAddress(cfg);
 }

@@ -1,5 +1,5 @@
 /**
- * The package categories known to Elastic's registry (`categories/categories.yml`, registry-api.md §3.3):
+ * The package categories known to Elastic's registry (`categories/categories.yml`; docs/http-api.md §5.3):
  * titles and parents. Package-level categories not in this table are dropped from package documents;
  * `/categories` titles an unknown id (e.g. a policy template's `compute`) with the id itself.
  */

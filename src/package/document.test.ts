@@ -276,7 +276,7 @@ test('normalizeDocument drops unknown fields, restores the key order, applies om
   assert.throws(() => normalizeDocument([]), (e: unknown) => isPsError(e, 'INDEX_INVALID'));
 });
 
-test('toSearchItem: short policy templates and data streams in the §3.2 places', async () => {
+test('toSearchItem: short policy templates and data streams in the docs/http-api.md §5.2 places', async () => {
   const d = await deriveDocument(
     memSource({
       'manifest.yml': `${BASE_MANIFEST}categories: [web]\npolicy_templates:\n  - name: t\n    title: T\n    description: D\n    data_streams: [a]\n    inputs:\n      - type: logfile\n`,
@@ -312,7 +312,7 @@ test('ingestion methods observed in the EPR goldens', () => {
   for (const none of ['sql', 's3', 'logs', 'foo', 'new_logfile', undefined]) assert.equal(ingestionMethod(none), undefined);
 });
 
-test('categories table (registry-api.md §3.3)', () => {
+test('categories table (docs/http-api.md §5.3)', () => {
   assert.equal(categoryTitle('web'), 'Web Server');
   assert.equal(CATEGORIES.web!.parent_id, 'observability');
   assert.equal(CATEGORIES.web!.parent_title, 'Observability');

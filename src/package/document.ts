@@ -1,6 +1,6 @@
 /**
- * The package document: exactly the JSON `GET /package/{n}/{v}/` returns (registry-api.md §3.4), derived from
- * a package's files, and the short `/search` item (§3.2).
+ * The package document: exactly the JSON `GET /package/{n}/{v}/` returns (docs/http-api.md §5.4; derivation: docs/bucket-format.md §4), derived from
+ * a package's files, and the short `/search` item (docs/http-api.md §5.2).
  *
  * Key order is the contract (the registry serializes with `JSON.stringify(doc, null, 2)`), so every object is
  * rebuilt through an allow-list that mirrors the Go structs of Elastic's registry, field by field, with Go's
@@ -197,7 +197,7 @@ const SHORT_DATA_STREAM: Spec = [
   ['deprecated', ptr(DEPRECATED)],
 ];
 
-/** §3.2 keys, with the places of the short policy templates and data streams. */
+/** docs/http-api.md §5.2 keys, with the places of the short policy templates and data streams. */
 function baseSpec(short: boolean): Spec {
   const s: Array<readonly [string, Kind | Struct]> = [
     ['name', 'str!'],
@@ -336,7 +336,7 @@ function shapeStruct(src: Record<string, unknown>, spec: Spec | (() => Spec)): R
 }
 
 /**
- * Apply the §3.4 allow-list, key order and omitempty rules to a package document from an index (Elastic's or
+ * Apply the allow-list of docs/http-api.md §5.4, key order and omitempty rules to a package document from an index (Elastic's or
  * ours). Values are taken as given (no defaults are computed). Throws INDEX_INVALID if `name`/`version` are
  * missing.
  */
@@ -349,7 +349,7 @@ export function normalizeDocument(raw: unknown): PackageDocument {
   return shapeStruct(r, PACKAGE_SPEC) as PackageDocument;
 }
 
-/** The short `/search` item of a package document (§3.2). */
+/** The short `/search` item of a package document (docs/http-api.md §5.2). */
 export function toSearchItem(doc: PackageDocument): Record<string, unknown> {
   const d = doc as Record<string, unknown>;
   const src: Record<string, unknown> = { ...d };
@@ -424,7 +424,7 @@ function orderedEntries(src: PackageSource): PackageEntry[] {
 }
 
 /** Every file as `/package/{n}/{v}/<rel>`, depth by depth (up to 6), `.DS_Store` skipped. */
-export function collectAssets(src: PackageSource, base: string): string[] {
+function collectAssets(src: PackageSource, base: string): string[] {
   const files = orderedEntries(src).filter((e) => e.type === 'file');
   const out: string[] = [];
   for (let depth = 1; depth <= ASSET_MAX_DEPTH; depth++) {
@@ -500,7 +500,7 @@ export interface DeriveOptions {
 
 /**
  * Derive the `/package/{n}/{v}/` document from a package's files: manifest fields through the allow-list,
- * plus the defaults and computed fields of §3.4 (download, path, readme, image paths, template readmes,
+ * plus the defaults and computed fields of docs/bucket-format.md §4 (download, path, readme, image paths, template readmes,
  * assets, type/license/release defaults, data streams with their defaults, stream defaults).
  */
 export async function deriveDocument(src: PackageSource, opts: DeriveOptions = {}): Promise<PackageDocument> {
@@ -593,7 +593,7 @@ export async function deriveDocument(src: PackageSource, opts: DeriveOptions = {
 
 /**
  * Elastic's registry copies the `deprecated` block of the highest deprecated version of a package onto every
- * version of that name in the same source (registry-api.md §2.3). Given all versions of some packages,
+ * version of that name in the same source (docs/http-api.md §4.3). Given all versions of some packages,
  * returns them in the same order with that rule applied (documents without a change are returned as is).
  */
 export function spreadDeprecation(docs: PackageDocument[], compareVersions: (a: string, b: string) => number): PackageDocument[] {

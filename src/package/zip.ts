@@ -6,7 +6,6 @@
  * zip is never held in memory: entries are streamed from the file on demand.
  */
 import { Transform, type TransformCallback, type Readable } from 'node:stream';
-import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
 import { PsError, isPsError } from '../errors.js';
@@ -42,7 +41,7 @@ export function zipLimitsFromConfig(c: { maxZipEntries: number; maxZipBytes: num
 }
 
 /** Entries smaller than this are not ratio-checked (tiny, highly compressible files are normal). */
-export const RATIO_MIN_BYTES = 1024 * 1024;
+const RATIO_MIN_BYTES = 1024 * 1024;
 
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
@@ -63,6 +62,7 @@ export function unsafeNameReason(name: string): string | undefined {
     if (seg === '') return 'contains an empty segment';
   }
   // control characters other than NUL are legal in zips but never in a package and confuse terminals
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   if (/[\u0001-\u001f\u007f]/.test(name)) return 'contains a control character';
   return undefined;
 }
@@ -339,9 +339,4 @@ export async function checkPackageIdentity(src: PackageSource): Promise<{ name: 
     );
   }
   return { name, version, manifest };
-}
-
-/** `{name}-{version}.zip` for a zip path (used in messages). */
-export function zipBaseName(file: string): string {
-  return path.basename(file);
 }

@@ -44,15 +44,15 @@ export interface GcResult {
 export const DEFAULT_GRACE_MS = 60 * 60 * 1000;
 
 /** Where gc's claims live (beside Elastic's layout; Elastic's registry never reads them). */
-export const GC_CLAIM_PREFIX = 'v2/gc/';
+const GC_CLAIM_PREFIX = 'v2/gc/';
 /** The claim gc holds while it deletes a version's leftovers. */
 export const gcClaimKey = (name: string, version: string): string => `${GC_CLAIM_PREFIX}${name}-${version}.json`;
 /** gc deletes under one claim for at most this long (by its own monotonic clock); past it, it stops. */
-export const GC_LEASE_MS = 30_000;
+const GC_LEASE_MS = 30_000;
 /** A publish that has seen the same claim for this long (its own clock) takes it for a dead gc's and removes it. */
 export const GC_CLAIM_STALE_MS = 4 * GC_LEASE_MS;
 /** gc removes claims older than this (by their stored time): left by a gc that died. */
-export const GC_CLAIM_EXPIRED_MS = 10 * 60_000;
+const GC_CLAIM_EXPIRED_MS = 10 * 60_000;
 
 /** Parse `90s`, `15m`, `1h`, `2d`, `500ms` or a plain number of seconds. */
 export function parseDuration(s: string): number {

@@ -1,5 +1,5 @@
 /**
- * The publish pipeline (ARCHITECTURE.md): read safely → identity → validate → verify signature →
+ * The publish pipeline (docs/bucket-format.md §5): read safely → identity → validate → verify signature →
  * write-once zip and .sig → static files → package document LAST → index → wait until visible.
  *
  * Every check happens before the first write, so refused input changes nothing. Every write is

@@ -27,7 +27,7 @@ export interface MigrateOptions {
   signal?: AbortSignal;
 }
 
-export type MigrateStatus = 'published' | 'already' | 'refused';
+type MigrateStatus = 'published' | 'already' | 'refused';
 
 export interface MigrateResult {
   total: number;

@@ -1,6 +1,6 @@
 /**
  * The registry's in-memory catalog: an immutable snapshot of one index revision, built from package
- * documents. Per package version it keeps only a compact struct the filters run over (registry-api.md §2)
+ * documents. Per package version it keeps only a compact struct the filters run over (docs/http-api.md §4)
  * and the offset of the document in a local spool file (spool.ts); the `/package/{n}/{v}/` body and the
  * `/search` item are serialized on demand and kept in LRUs (bounded by bytes). A new revision builds a new Catalog
  * (reusing the entries that did not change) and the server swaps the reference atomically; the response
@@ -26,7 +26,7 @@ interface Source {
 }
 
 /**
- * One package version: the compact structure the filters run over (registry-api.md §2), and where its
+ * One package version: the compact structure the filters run over (docs/http-api.md §4), and where its
  * document lives. The `/package` body and the `/search` item are built from the document on demand and kept
  * in the spool's LRUs, so memory does not grow with document size.
  */
@@ -37,7 +37,7 @@ export class Entry {
     readonly name: string,
     readonly version: string,
     readonly v: Version,
-    /** Semver prerelease tag or `release: experimental` (§2.1 rule 1). */
+    /** Semver prerelease tag or `release: experimental` (docs/http-api.md §4.1, rule 1). */
     readonly prerelease: boolean,
     readonly release: string,
     readonly type: string,
@@ -56,7 +56,7 @@ export class Entry {
     /** The document announces a signature (`signature_path`). */
     readonly signed: boolean,
     readonly src: Source,
-    /** The `deprecated` block spread onto this version from a higher one (§2.3), if it differs from its own. */
+    /** The `deprecated` block spread onto this version from a higher one (docs/http-api.md §4.3), if it differs from its own. */
     readonly spread?: { readonly value: unknown },
   ) {
     this.key = `${name}-${version}`;
@@ -166,7 +166,7 @@ function names(v: unknown): string[] | undefined {
  * saying what is wrong for an entry that must be skipped: not an object, bad name or version, unparsable
  * constraint.
  */
-export function buildEntry(raw: unknown, src: Source): Entry {
+function buildEntry(raw: unknown, src: Source): Entry {
   if (!isObject(raw)) throw new Error('entry is not an object');
   const name = raw.name;
   const version = raw.version;
@@ -185,7 +185,7 @@ export function buildEntry(raw: unknown, src: Source): Entry {
     try {
       return parseConstraint(c);
     } catch (e) {
-      throw new Error(`${name}-${version}: conditions.${k}.version '${c}': ${(e as Error).message}`);
+      throw new Error(`${name}-${version}: conditions.${k}.version '${c}': ${(e as Error).message}`, { cause: e });
     }
   };
   const elastic = isObject(cond.elastic) ? cond.elastic : {};
@@ -225,7 +225,7 @@ export function buildEntryInSpool(raw: unknown, spool: Spool): Entry {
   return buildEntry(raw, { spool, off, len: text.length, wrapped: false });
 }
 
-export function compareEntries(a: Entry, b: Entry): number {
+function compareEntries(a: Entry, b: Entry): number {
   if (a.name !== b.name) return a.name < b.name ? -1 : 1;
   return compareVersions(a.v, b.v);
 }
@@ -301,8 +301,6 @@ export class Catalog {
     return new Catalog(undefined, new Map());
   }
 }
-
-export type Manifest = unknown;
 
 /** Bad entries are reported here (they are skipped, never fatal). */
 export type OnBadEntry = (why: string) => void;

@@ -20,7 +20,7 @@ export interface Compressible {
 }
 
 /** Below this many bytes an answer is sent as is (the gzip framing alone is ~20 bytes; nginx's default is 20). */
-export const MIN_COMPRESS_BYTES = 256;
+const MIN_COMPRESS_BYTES = 256;
 
 /** Brotli quality: 11 (the default) takes seconds on a 10 MB `/search?all=true`; 5 is close in size and fast. */
 const BROTLI_QUALITY = 5;

@@ -1,5 +1,5 @@
 /**
- * Go net/http and gorilla/mux behaviours the EPR API inherits (registry-api.md §0), as small pure helpers:
+ * Go net/http and gorilla/mux behaviours the EPR API inherits (docs/http-api.md §1), as small pure helpers:
  * path cleaning, path escaping, the redirect body, HTTP dates, Range parsing and content types.
  */
 

@@ -1,6 +1,6 @@
 /**
  * The registry HTTP server (fastify 5): the Elastic Package Registry API over a Package Storage v2 bucket
- * (registry-api.md), the raw bucket paths (so a stock EPR can use us as its `storage-endpoint`), Prometheus
+ * (docs/http-api.md), the raw bucket paths (so a stock EPR can use us as its `storage-endpoint`), Prometheus
  * metrics, the HTTP publish endpoint and the web UI.
  *
  * Routing follows gorilla/mux as EPR configures it (path cleaning, StrictSlash redirects, route order), so
@@ -30,7 +30,7 @@ import { RegistryProxy, type ProxyOptions } from './proxy/index.js';
 import type { Keyring } from '../signing/index.js';
 import { encodedBody, negotiate, type Compressible } from './compress.js';
 
-export interface CacheTimes {
+interface CacheTimes {
   /** `/`, `/index.json`, `/package/{n}/{v}/` (seconds). */
   index: number;
   search: number;
@@ -39,10 +39,10 @@ export interface CacheTimes {
   catchAll: number;
 }
 
-export const DEFAULT_CACHE_TIMES: CacheTimes = { index: 10, search: 600, categories: 600, catchAll: 600 };
+const DEFAULT_CACHE_TIMES: CacheTimes = { index: 10, search: 600, categories: 600, catchAll: 600 };
 
 /** Socket limits of the HTTP server (fastify's own timeouts do not apply with our serverFactory). */
-export interface ServerLimits {
+interface ServerLimits {
   /** Time to receive the request headers (ms). */
   headersTimeoutMs: number;
   /** Time to receive the whole request, body included (ms). */
@@ -55,7 +55,7 @@ export interface ServerLimits {
   maxConnections: number;
 }
 
-export const DEFAULT_SERVER_LIMITS: ServerLimits = { headersTimeoutMs: 20_000, requestTimeoutMs: 120_000, idleTimeoutMs: 30_000, keepAliveTimeoutMs: 72_000, maxConnections: 2048 };
+const DEFAULT_SERVER_LIMITS: ServerLimits = { headersTimeoutMs: 20_000, requestTimeoutMs: 120_000, idleTimeoutMs: 30_000, keepAliveTimeoutMs: 72_000, maxConnections: 2048 };
 
 /** What the HTTP publish endpoint calls with the spooled upload. */
 export type PublishFn = (zipFile: string, signature: string | undefined) => Promise<{ status: string; name: string; version: string; cursor?: string; ms: number }>;

@@ -1,6 +1,6 @@
 /**
  * The registry's request logic as pure functions over a Catalog: `/search`, `/categories`,
- * `/package/{n}/{v}/` (registry-api.md §1–3). Each returns `{status, body, contentType}`; the HTTP layer
+ * `/package/{n}/{v}/` (docs/http-api.md §2–5). Each returns `{status, body, contentType}`; the HTTP layer
  * only adds headers. Tested without sockets.
  */
 import { CATEGORIES } from '../package/categories.js';

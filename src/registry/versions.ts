@@ -1,6 +1,6 @@
 /**
  * Versions and version constraints with the semantics of Masterminds/semver v3, which Elastic's registry
- * uses (registry-api.md §2.3). Not npm `semver`: the grammar and the prerelease rules differ.
+ * uses (docs/http-api.md §4.4). Not npm `semver`: the grammar and the prerelease rules differ.
  *
  * - `parseLenient` = Masterminds `NewVersion`: `v` prefix allowed, missing minor/patch are 0 (`8` = 8.0.0).
  * - `parseStrict` = `StrictNewVersion`: exactly `X.Y.Z[-pre][+build]`, no leading zeros.

@@ -97,7 +97,7 @@ export class CatalogWatcher {
         this.eventPending = true;
         setImmediate(() => {
           this.eventPending = false;
-          void this.refresh().catch(() => undefined);
+          void this.refresh().catch((e: unknown) => this.log.error({ err: (e as Error)?.message ?? String(e) }, 'catalog: a refresh callback failed'));
         });
       });
       w.on('error', () => {
@@ -121,10 +121,14 @@ export class CatalogWatcher {
   private schedule(): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.refresh().finally(() => {
-        this.watchLocalFolder();
-        this.schedule();
-      });
+      // refresh() rejects only if an onRefresh/onSwap callback throws (doRefresh catches the rest); left
+      // unhandled, that rejection would end the process, so log it and keep polling.
+      this.refresh()
+        .catch((e: unknown) => this.log.error({ err: (e as Error)?.message ?? String(e) }, 'catalog: a refresh callback failed'))
+        .finally(() => {
+          this.watchLocalFolder();
+          this.schedule();
+        });
     }, this.opts.pollIntervalMs ?? 1000);
     this.timer.unref();
   }
@@ -255,7 +259,7 @@ export interface WatcherHealth {
  * (whatever builds a catalog from one revision); `onUnreadable` hears each revision that failed.
  * Undefined when none loads.
  */
-export async function selectRevision<C>(
+async function selectRevision<C>(
   store: ObjectStore,
   named: { cursor: string } | { unreadable: string },
   load: (cursor: string) => Promise<C>,

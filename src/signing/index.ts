@@ -31,33 +31,8 @@ import {
   type Sidecar,
 } from './keyring.js';
 
-export interface KeyInfo {
-  /** Primary key fingerprint, upper-case hex (40 chars for v4 keys). */
-  fingerprint: string;
-  /** Primary key id, upper-case hex (16 chars). */
-  keyId: string;
-  userIds: string[];
-  /** e.g. `ed25519`, `rsa4096`, `ecdsa-nistP256`. */
-  algorithm: string;
-  created: Date;
-  /** When the key expires (per its newest self-signature); undefined if it never does. */
-  expires?: Date;
-  /** The key carries a revocation signature valid now. */
-  revoked: boolean;
-  armoredPublic: string;
-}
-
-export interface TrustedKey {
-  key: KeyInfo;
-  /** Signatures made (or checked) before this instant are refused (SIGNATURE_KEY_EXPIRED). */
-  notBefore?: Date;
-  /** Signatures made (or checked) at or after this instant are refused (SIGNATURE_KEY_EXPIRED). */
-  notAfter?: Date;
-  /** Revoked by the keyring's sidecar (SIGNATURE_KEY_REVOKED for every signature). */
-  revoked?: boolean;
-  /** Why, from the sidecar. */
-  reason?: string;
-}
+export type { KeyInfo } from './types.js';
+import type { KeyInfo, TrustedKey } from './types.js';
 
 export interface Keyring {
   keys: TrustedKey[];
@@ -85,7 +60,7 @@ export interface VerifyResult {
 }
 
 /** How far in the future a signature's timestamp may be (clock skew between signer and verifier). */
-export const CLOCK_SKEW_MS = 5 * 60 * 1000;
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 const PGP = new WeakMap<TrustedKey, openpgp.PublicKey>();
 
@@ -392,7 +367,7 @@ async function drain(s: unknown): Promise<void> {
 // ------------------------------------------------------------------------------------------------ sign
 
 /** Read and unlock a private key for signing. */
-export async function readSigningKey(privateArmored: string, passphrase?: string, date: Date = new Date()): Promise<openpgp.PrivateKey> {
+async function readSigningKey(privateArmored: string, passphrase?: string, date: Date = new Date()): Promise<openpgp.PrivateKey> {
   const type = firstArmorType(privateArmored);
   if (type && type !== 'PRIVATE KEY BLOCK') {
     throw new PsError('KEY_INVALID', type === 'PUBLIC KEY BLOCK' ? 'this is a public key; signing needs the private key (private.asc)' : `this is a PGP ${type}, not a private key`);
@@ -462,6 +437,7 @@ export async function parseSignature(armoredSignature: string | Buffer | undefin
   if (text.trim() === '') throw new PsError('SIGNATURE_MISSING', 'the signature is empty');
   const type = firstArmorType(text);
   if (type === undefined) {
+    // eslint-disable-next-line no-control-regex -- binary signature detection: control bytes are the point
     const binary = /[\x00-\x08\x0e-\x1f\x80-\xff]/.test(text.slice(0, 64));
     throw new PsError('SIGNATURE_MALFORMED', binary ? 'the signature is binary; an ASCII-armored signature is required (gpg --armor --detach-sign)' : 'no "-----BEGIN PGP SIGNATURE-----" armor found');
   }

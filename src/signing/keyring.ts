@@ -7,7 +7,7 @@ import path from 'node:path';
 import * as openpgp from 'openpgp';
 import { PsError } from '../errors.js';
 import { armorBlocks } from './armor.js';
-import type { KeyInfo, TrustedKey } from './index.js';
+import type { KeyInfo, TrustedKey } from './types.js';
 
 export interface Sidecar {
   notBefore?: Date;

@@ -46,4 +46,3 @@ export const SPEC_CODES = {
   SPEC_MODE: 'warning: source/build validation modes are a technical preview',
 } as const;
 
-export type IssueCode = keyof typeof ELASTIC_CODES | keyof typeof SPEC_CODES | string;

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import nodePath from 'node:path';
 import semver from 'semver';
-import { LineCounter, parseDocument, isMap, isSeq, type Document } from 'yaml';
+import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { PackageSource, PackageEntry } from '../package/source.js';
 import type { SpecVersion } from './versions.js';
 
@@ -251,4 +251,4 @@ export function expandDotted(v: unknown): unknown {
   return v;
 }
 
-export { isMap, isSeq };
+;

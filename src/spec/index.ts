@@ -14,7 +14,7 @@
  *    manifests parse, docs/README.md exists, referenced images exist). See `legacy.ts`.
  */
 import type { PackageSource } from '../package/source.js';
-import { Ctx, type ValidationIssue, type Mode } from './context.js';
+import { Ctx, type Mode } from './context.js';
 import { parseLooseVersion, resolveFormatVersion, SpecVersion } from './engine/versions.js';
 import { rootSpec } from './engine/folders.js';
 import { resolveLinks } from './engine/links.js';
@@ -28,11 +28,8 @@ export type { ValidationIssue } from './context.js';
 export { ELASTIC_CODES, SPEC_CODES } from './codes.js';
 export { SUPPORTED_FORMAT_VERSIONS } from './versions.js';
 
-export interface ValidationResult {
-  valid: boolean;
-  errors: ValidationIssue[];
-  warnings: ValidationIssue[];
-}
+export type { ValidationResult } from './types.js';
+import type { ValidationResult } from './types.js';
 
 export interface ValidateOptions {
   /** OUR legacy re-publish mode (minimal checks for old v1 packages); not Elastic's legacy validator mode. */

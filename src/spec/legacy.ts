@@ -6,7 +6,7 @@
 import semver from 'semver';
 import type { PackageSource } from '../package/source.js';
 import { Ctx } from './context.js';
-import type { ValidationResult } from './index.js';
+import type { ValidationResult } from './types.js';
 
 const NAME_RE = /^[a-z0-9_]+$/;
 /** `solution` is an old v1 type (endpoint 0.13.x) that re-published packages still carry. */

@@ -8,8 +8,8 @@ import { PsError } from '../errors.js';
 import type { Config } from '../config.js';
 import type { ObjectStore } from './types.js';
 
-export type { ObjectStore, ObjectInfo, GetResult, ListResult, Body, ByteRange, PutOptions } from './types.js';
-export { validateKey } from './keys.js';
+export type { ObjectStore,       } from './types.js';
+;
 
 /** Scheme names an operator may mean, seen without their `:` (`s3//bucket`): never taken for a local folder. */
 const SCHEME_LIKE = /^(s3|s3a|s3n|file|https?|gs|gcs|az|abfss?|wasbs?|minio|r2)\/\//i;

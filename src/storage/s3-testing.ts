@@ -13,9 +13,9 @@ import { randomBytes } from 'node:crypto';
 import { CreateBucketCommand, DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { S3Store, type S3StoreOptions } from './s3.js';
 
-export const S3_TEST_BUCKET = process.env.PACKAGE_STORAGE_TEST_S3_BUCKET || 'package-storage-test';
+const S3_TEST_BUCKET = process.env.PACKAGE_STORAGE_TEST_S3_BUCKET || 'package-storage-test';
 export const S3_TEST_CREDENTIALS = { accessKeyId: 'AKTEST', secretAccessKey: 'SKTEST' };
-export const S3_TEST_REGION = 'us-east-1';
+const S3_TEST_REGION = 'us-east-1';
 export const S3_SKIP_MESSAGE =
   'S3 tests skipped: start Ceph with scripts/ceph-s3.sh start .tmp/ceph 7480 and set PACKAGE_STORAGE_TEST_S3_ENDPOINT=http://127.0.0.1:7480';
 

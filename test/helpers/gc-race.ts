@@ -71,8 +71,8 @@ export async function runGcRace(store: ObjectStore, fx: RaceFixture, iterations:
   const t0 = performance.now();
   const out: RaceFigures = { iterations, succeeded: 0, gcRemoved: 0, publishWaited: 0, publishRestored: 0, broken: [], failed: [], ms: 0 };
   // what the publish did, from its own log lines
-  let waited = false;
-  let restored = false;
+  let waited: boolean;
+  let restored: boolean;
   const logger = pino({ level: 'info' }, {
     write(line: string) {
       if (line.includes('waiting for it')) waited = true;

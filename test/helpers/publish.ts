@@ -9,7 +9,7 @@ import { KEYS, entryKey, type IndexEntry, type SearchIndexDelta } from '../../sr
 import { listRevisionFolders } from '../../src/index/indexer.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const TESTDATA = path.resolve(REPO, '../shared/testdata');
+const TESTDATA = path.resolve(REPO, '../shared/testdata');
 export const CORPUS = path.join(TESTDATA, 'v1-corpus/packages');
 export const corpusMissing = existsSync(CORPUS) ? false : `v1 corpus not found at ${CORPUS} (../shared/testdata is not in this checkout)`;
 

@@ -54,7 +54,7 @@ function semverCmp(a: string, b: string): number {
 }
 
 /** The corpus versions to seed: the newest `perPackage` of each package (all when perPackage is Infinity). */
-export async function pickVersions(corpus: string, perPackage: number, extra: Record<string, number> = {}): Promise<string[]> {
+async function pickVersions(corpus: string, perPackage: number, extra: Record<string, number> = {}): Promise<string[]> {
   const dirs: string[] = [];
   for (const name of (await readdir(corpus)).sort()) {
     const versions = (await readdir(path.join(corpus, name))).filter((v) => /^\d+\.\d+\.\d+/.test(v)).sort(semverCmp);
@@ -100,7 +100,7 @@ async function ownedSamples(tmp: string): Promise<string[]> {
     await cp(path.join(repo, 'samples', name), dst, { recursive: true });
     const mf = path.join(dst, 'manifest.yml');
     const text = await readFile(mf, 'utf8');
-    const next = text.replace(/^(owner:\n(?:  .*\n)*?  type: )\S+/m, `$1${type}`);
+    const next = text.replace(/^(owner:\n(?: {2}.*\n)*? {2}type: )\S+/m, `$1${type}`);
     if (next === text && !text.includes(`type: ${type}`)) throw new Error(`samples/${name}/manifest.yml: no owner.type to set`);
     await writeFile(mf, next);
     out.push(dst);

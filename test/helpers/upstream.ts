@@ -27,7 +27,7 @@ export async function makeKey(dir: string, name = 'Upstream'): Promise<TestKey> 
 }
 
 /** Publish `name/version` folders of the v1 corpus into `store` (signed with `key`), then index once. */
-export async function seedCorpus(store: ObjectStore, versions: string[], key: TestKey): Promise<void> {
+async function seedCorpus(store: ObjectStore, versions: string[], key: TestKey): Promise<void> {
   await mapLimit(versions, 2, async (nv) => {
     await publishPackage(store, { dir: path.join(CORPUS, nv) }, { legacy: true, signingKey: { armored: key.privateArmored }, keyring: key.keyring, index: false });
   });

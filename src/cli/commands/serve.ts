@@ -290,7 +290,12 @@ export function register(program: Command): void {
             process.off('SIGINT', stop);
             process.off('SIGTERM', stop);
             log.info('shutting down');
-            reg.close().then(() => store.close?.()).finally(resolve);
+            // a failing close must not become an unhandled rejection (a crash with a stack): log it, exit cleanly
+            reg
+              .close()
+              .then(() => store.close?.())
+              .catch((e: unknown) => log.error({ err: (e as Error)?.message ?? String(e) }, 'shutdown: closing the registry or the store failed'))
+              .finally(resolve);
           };
           process.on('SIGINT', stop);
           process.on('SIGTERM', stop);

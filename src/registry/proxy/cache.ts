@@ -43,7 +43,7 @@ async function writeSynced(file: string, data: string | Buffer): Promise<void> {
 }
 
 /** Default bound on kept answers: request strings are client input, so their number must not be unbounded. */
-export const DEFAULT_MAX_ANSWERS = 20_000;
+const DEFAULT_MAX_ANSWERS = 20_000;
 
 export class ProxyCache {
   private answers = 0;

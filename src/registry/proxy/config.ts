@@ -8,7 +8,7 @@ import type { Logger } from '../../log.js';
 import type { ProxyOptions } from './index.js';
 
 /** Beside a local store (`./data` → `./data-proxy-cache`), never inside it; under the temp folder for S3. */
-export function defaultProxyCacheDir(storage: string): string {
+function defaultProxyCacheDir(storage: string): string {
   if (storage.startsWith('s3://')) return path.join(os.tmpdir(), 'package-storage-proxy-cache');
   const dir = storage.startsWith('file://') ? fileURLToPath(storage) : storage;
   return `${path.resolve(dir)}-proxy-cache`;

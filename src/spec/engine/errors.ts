@@ -27,7 +27,7 @@ const REDUNDANT = [
 ];
 
 /** The processed issue, or undefined when package-spec drops it. */
-export function processIssue(issue: ValidationIssue): ValidationIssue | undefined {
+function processIssue(issue: ValidationIssue): ValidationIssue | undefined {
   let msg = issue.message;
   let code = issue.code;
   for (const t of TRANSFORMS) {

@@ -8,12 +8,12 @@
 import { applyPatches, patchesFor, resolveId, specFile } from './resolve.js';
 import type { FolderItemData, FolderSpecFile, SizeText } from './types.js';
 
-export interface MediaType {
+interface MediaType {
   type: string;
   params: Record<string, string>;
 }
 
-export interface Limits {
+interface Limits {
   totalContentsLimit: number;
   totalSizeLimit: number;
   sizeLimit: number;
@@ -47,7 +47,7 @@ export interface ItemSpec {
 const SIZE = /^(\d+)(B|KB|MB|)$/;
 
 /** Parse a spec size (`5MB`, `3KB`, `1024B`, `1024`), 1024-based. */
-export function parseSize(s: SizeText | undefined): number {
+function parseSize(s: SizeText | undefined): number {
   if (s === undefined) return 0;
   if (typeof s === 'number') return s;
   const m = SIZE.exec(s.trim());
@@ -65,7 +65,7 @@ export function formatSize(n: number): string {
 }
 
 /** Parse a media type with parameters (`application/x-yaml; require-document-dashes=true`). */
-export function parseMediaType(s: string): MediaType {
+function parseMediaType(s: string): MediaType {
   const [type, ...rest] = s.split(';');
   const params: Record<string, string> = {};
   for (const p of rest) {

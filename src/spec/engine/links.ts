@@ -10,7 +10,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { PackageSource } from '../../package/source.js';
 
-export interface LinkInfo {
+interface LinkInfo {
   /** The path written in the link file. */
   target: string;
   /** Set when the target could be read and its checksum matches. */

@@ -30,7 +30,7 @@ export function applyPatches<T>(doc: T, ops: PatchOp[], what: string): T {
   try {
     return jsonpatch.applyPatch(copy, structuredClone(ops) as jsonpatchModule.Operation[], true, true).newDocument;
   } catch (e) {
-    throw new Error(`spec data: patch of ${what} failed: ${(e as Error).message}`);
+    throw new Error(`spec data: patch of ${what} failed: ${(e as Error).message}`, { cause: e });
   }
 }
 

@@ -12,7 +12,7 @@ export interface PatchOp {
   from?: string;
 }
 
-export interface VersionPatch {
+interface VersionPatch {
   /** The first format version that does not need this patch. */
   before: string;
   patch: PatchOp[];

@@ -32,14 +32,6 @@ const ENTRIES: Entry[] = CHANGELOG_VERSIONS.map((v) => {
 /** Every format version a package may declare, oldest first, without duplicates (`2.0.0-rc1` folds into 2.0.0). */
 export const FORMAT_VERSIONS: readonly string[] = [...new Set(ENTRIES.map((e) => e.plain))].sort(semver.compare);
 
-/** Spec versions still in development (`-next` and other prerelease entries with no released twin). */
-export const PRERELEASE_SPEC_VERSIONS: ReadonlySet<string> = new Set(
-  FORMAT_VERSIONS.filter((v) => {
-    const first = ENTRIES.find((e) => e.plain === v)!;
-    return first.spec !== first.plain;
-  }),
-);
-
 export interface ResolvedVersion {
   /** The requested version, `X.Y.Z` (what patches are applied for). */
   version: string;

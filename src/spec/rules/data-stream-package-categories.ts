@@ -9,7 +9,7 @@ import { dataStreamCategories } from './categories.js';
 import { CATEGORIES } from '../../package/categories.js';
 
 /** Parent of a known category (a top-level category is its own parent), or undefined when unknown. */
-export function parentCategory(c: string): string | undefined {
+function parentCategory(c: string): string | undefined {
   const e = CATEGORIES[c];
   if (!e) return undefined;
   return e.parent_id ?? c;

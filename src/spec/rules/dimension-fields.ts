@@ -2,7 +2,7 @@
 import type { Rule } from './types.js';
 import { allFields, fieldLine } from './util.js';
 
-export const DIMENSION_TYPES = ['constant_keyword', 'keyword', 'long', 'integer', 'short', 'byte', 'double', 'float', 'half_float', 'scaled_float', 'unsigned_long', 'ip'];
+const DIMENSION_TYPES = ['constant_keyword', 'keyword', 'long', 'integer', 'short', 'byte', 'double', 'float', 'half_float', 'scaled_float', 'unsigned_long', 'ip'];
 
 export const rule: Rule = {
   id: 'dimension-fields',

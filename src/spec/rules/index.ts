@@ -54,8 +54,8 @@ import { rule as noEmbeddedEcs } from './no-embedded-ecs.js';
 import { rule as noExternalFields } from './no-external-fields.js';
 import { rule as streamInputBundled } from './stream-input-bundled.js';
 
-export type { Rule, RuleMeta, PackageType } from './types.js';
-export { prereleaseSpecIssue, betaFeatureIssue } from './psr.js';
+export type { Rule,   } from './types.js';
+export { prereleaseSpecIssue,  } from './psr.js';
 
 /**
  * Every semantic rule, in the order Elastic's validator runs them (the 46 of the reference list). JSE00001 is
@@ -157,7 +157,7 @@ export async function runSemanticRules(ctx: Ctx, opts: RunOptions = {}): Promise
 }
 
 /** The codes listed in the package's `validation.yml` `errors.exclude_checks`. */
-export async function excludedChecks(ctx: Ctx): Promise<Set<string>> {
+async function excludedChecks(ctx: Ctx): Promise<Set<string>> {
   if (!ctx.hasFile('validation.yml')) return new Set();
   const vy = await ctx.value('validation.yml');
   const ex = isObj(vy) && isObj(vy.errors) ? vy.errors.exclude_checks : undefined;

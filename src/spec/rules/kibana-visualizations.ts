@@ -6,7 +6,7 @@
 import { isObj, type Obj } from './util.js';
 
 /** Value at a dotted path (`a.b.c`) of nested maps, or undefined. */
-export function at(doc: unknown, dotted: string): unknown {
+function at(doc: unknown, dotted: string): unknown {
   let cur: unknown = doc;
   for (const p of dotted.split('.')) {
     if (!isObj(cur)) return undefined;
@@ -40,7 +40,7 @@ const OBJECT_JSON_PATHS = ['attributes.kibanaSavedObjectMeta.searchSourceJSON', 
 const SLICE_JSON_PATHS = ['attributes.layerListJSON', 'embeddableConfig.attributes.layerListJSON'];
 
 /** A deep copy of a saved object / panel with its JSON-encoded sub-documents decoded; throws like kbncontent on bad JSON. */
-export function decodeSubPaths(doc: Obj): Obj {
+function decodeSubPaths(doc: Obj): Obj {
   const out = structuredClone(doc);
   for (const [paths, wantArray] of [[OBJECT_JSON_PATHS, false], [SLICE_JSON_PATHS, true]] as const) {
     for (const p of paths) {
@@ -50,7 +50,7 @@ export function decodeSubPaths(doc: Obj): Obj {
       try {
         parsed = JSON.parse(v);
       } catch (e) {
-        throw new Error(`failed to decode embedded json in "${p}": ${(e as Error).message}`);
+        throw new Error(`failed to decode embedded json in "${p}": ${(e as Error).message}`, { cause: e });
       }
       if (wantArray ? !Array.isArray(parsed) : !isObj(parsed)) throw new Error(`failed to decode embedded json in "${p}": unexpected JSON type`);
       setAt(out, p, parsed);
@@ -128,7 +128,7 @@ export function describeSavedObject(doc: Obj): Visualization {
   try {
     d = decodeSubPaths(doc);
   } catch (e) {
-    throw new Error(`failed to deserialize embedded JSON objects: ${(e as Error).message}`);
+    throw new Error(`failed to deserialize embedded JSON objects: ${(e as Error).message}`, { cause: e });
   }
   if (typeof d.type !== 'string') throw new Error('`type` in visualization is not present or is not a string');
   return new Visualization(d, d.type);
@@ -144,7 +144,7 @@ export function byValuePanels(dashboard: unknown): Visualization[] {
     try {
       parsed = JSON.parse(pj);
     } catch (e) {
-      throw new Error(`failed to parse panels JSON: ${(e as Error).message}`);
+      throw new Error(`failed to parse panels JSON: ${(e as Error).message}`, { cause: e });
     }
     if (!Array.isArray(parsed) || !parsed.every(isObj)) throw new Error('failed to parse panels JSON: not a list of objects');
     panels = parsed;

@@ -18,7 +18,7 @@ export function kibanaConditionAtLeast(cond: string, min: string): boolean {
 }
 
 /** Go `runtimeField.isEnabled` over the YAML value of `runtime`. */
-export function runtimeEnabled(v: unknown): boolean {
+function runtimeEnabled(v: unknown): boolean {
   if (v === undefined || v === null) return false;
   if (typeof v === 'boolean') return v;
   if (typeof v === 'string' || typeof v === 'number') {

@@ -3,7 +3,7 @@ import type { Rule } from './types.js';
 import { isObj, kibanaObjectFiles } from './util.js';
 
 /** Reference types Go exempts: index patterns are installed by Fleet itself. */
-export const EXEMPT_REFERENCE_TYPES = ['index-pattern'];
+const EXEMPT_REFERENCE_TYPES = ['index-pattern'];
 
 export const rule: Rule = {
   id: 'no-dangling-object-ids',

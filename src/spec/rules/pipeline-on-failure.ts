@@ -6,7 +6,7 @@ import type { Rule } from './types.js';
 import { pipelineFiles } from './util.js';
 import { readPipeline } from './pipelines.js';
 
-export const REQUIRED_MESSAGE_VALUES = ['_ingest.on_failure_processor_type', '_ingest.on_failure_processor_tag', '_ingest.on_failure_message', '_ingest.pipeline'];
+const REQUIRED_MESSAGE_VALUES = ['_ingest.on_failure_processor_type', '_ingest.on_failure_processor_tag', '_ingest.on_failure_message', '_ingest.pipeline'];
 
 export const rule: Rule = {
   id: 'pipeline-on-failure',

@@ -6,7 +6,7 @@ const LITERAL = ['next', 'SNAPSHOT'];
 const NUMBERED = ['beta', 'rc', 'preview'];
 const NUMBER = '(([0-9]|[.-][0-9A-Za-z])([0-9A-Za-z-.]*[0-9A-Za-z])?)?';
 
-export function prereleaseTagError(tag: string): string | undefined {
+function prereleaseTagError(tag: string): string | undefined {
   if (!tag || LITERAL.includes(tag)) return undefined;
   if (NUMBERED.some((n) => new RegExp(`^${n}${NUMBER}$`).test(tag))) return undefined;
   return `prerelease tag (${tag}) should be one of [${LITERAL.join(', ')}], or one of [${NUMBERED.join(', ')}] followed by numbers`;

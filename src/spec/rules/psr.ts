@@ -5,7 +5,7 @@
 import type { Ctx } from '../context.js';
 
 /** format_version from which a GA package using a prerelease spec is an error (Go `GASpecCheckVersion`). */
-export const GA_SPEC_CHECK_VERSION = '3.0.1';
+const GA_SPEC_CHECK_VERSION = '3.0.1';
 
 /**
  * PSR00001: a GA package must not use a spec version that is still a prerelease (`3.7.0-next`). Pass the spec

@@ -5,7 +5,7 @@
 import type { Rule } from './types.js';
 import { allFields, fieldLine } from './util.js';
 
-export const REQUIRED_FIELDS: readonly [string, string][] = [
+const REQUIRED_FIELDS: readonly [string, string][] = [
   ['data_stream.type', 'constant_keyword'],
   ['data_stream.dataset', 'constant_keyword'],
   ['data_stream.namespace', 'constant_keyword'],

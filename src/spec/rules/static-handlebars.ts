@@ -6,7 +6,7 @@ import type { Rule } from './types.js';
 import { dataStreams } from './util.js';
 
 /** Handlebars.js's parse error in the words of Go's raymond parser (`Parse error on line 43:\nExpecting OpenEndBlock, got: 'EOF'`). */
-export function hbsMessage(e: Error): string {
+function hbsMessage(e: Error): string {
   const lines = e.message.split('\n');
   const m = /Expecting (.+?), got '([^']*)'/.exec(e.message);
   if (!m) return lines[0]!;

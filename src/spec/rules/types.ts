@@ -7,7 +7,7 @@ import type { Ctx, Mode } from '../context.js';
 
 export type PackageType = 'integration' | 'input' | 'content';
 
-export interface RuleMeta {
+interface RuleMeta {
   /** Stable id (kebab-case), also the module's file name. */
   id: string;
   /** Runs when format_version >= since (spec.go `since`). */

@@ -10,8 +10,6 @@ export const asObjs = (v: unknown): Obj[] => asArr(v).filter(isObj);
 export const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '');
 /** Go's `%v` of a []string: `[a b]`. */
 export const goList = (xs: readonly string[]): string => `[${xs.join(' ')}]`;
-/** Go's `%q` of a string (JSON escaping is close enough for the characters found in packages). */
-export const q = (s: string): string => JSON.stringify(s);
 
 export const varsOf = (x: Obj): Obj[] => asObjs(x.vars);
 
@@ -36,7 +34,7 @@ export async function dataStreamManifests(ctx: Ctx): Promise<{ name: string; fil
  * packages, checksum matching; otherwise unreadable, which the tree walk reports), any other file its own.
  * Memoised per run.
  */
-export async function resolvedDoc(ctx: Ctx, rel: string): Promise<ParsedDoc | null> {
+async function resolvedDoc(ctx: Ctx, rel: string): Promise<ParsedDoc | null> {
   if (!rel.endsWith('.link')) return ctx.doc(rel);
   const key = `linked:${rel}`;
   if (ctx.memo.has(key)) return ctx.memo.get(key) as ParsedDoc | null;

@@ -1,4 +1,4 @@
-// The registry's JSON API as the UI uses it (registry-api.md §3), plus the UI's own integrity endpoint.
+// The registry's JSON API as the UI uses it (docs/http-api.md §5, §8.4), plus the UI's own integrity endpoint.
 
 export interface Image {
   src: string;
@@ -40,14 +40,14 @@ export interface Category {
   parent_title?: string;
 }
 
-export interface Stream {
+interface Stream {
   input?: string;
   title?: string;
   description?: string;
   enabled?: boolean;
 }
 
-export interface DataStream {
+interface DataStream {
   type: string;
   dataset?: string;
   title: string;
@@ -57,13 +57,13 @@ export interface DataStream {
   streams?: Stream[];
 }
 
-export interface Input {
+interface Input {
   type?: string;
   title?: string;
   description?: string;
 }
 
-export interface PolicyTemplate {
+interface PolicyTemplate {
   name: string;
   title: string;
   description: string;
@@ -242,8 +242,8 @@ export function timeAgo(iso: string, now: number = Date.now()): string {
 /** A date for tables: `2026-11-28` (UTC, unambiguous in every locale). */
 export const shortDate = (iso: string): string => (Number.isFinite(Date.parse(iso)) ? new Date(iso).toISOString().slice(0, 10) : '');
 
-export type ChangeType = 'enhancement' | 'bugfix' | 'breaking-change' | 'other';
-export interface Change {
+type ChangeType = 'enhancement' | 'bugfix' | 'breaking-change' | 'other';
+interface Change {
   description: string;
   type: ChangeType;
   /** Only http(s) links are kept. */

@@ -6,7 +6,7 @@ import { useAsync } from './hooks.js';
 import { BASE } from './router.js';
 
 
-export const KEY_FILE = '/etc/kibana/package-storage-public-key.asc';
+const KEY_FILE = '/etc/kibana/package-storage-public-key.asc';
 
 type Keys = { state: 'none' } | { state: 'some'; count: number };
 

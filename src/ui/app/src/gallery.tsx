@@ -7,7 +7,7 @@ import { ErrorBox, Loading, OwnerBadge, PackageIcon, PageHeading, ReleaseBadge }
 import { useAsync } from './hooks.js';
 import { galleryHref, navigate, packageHref, type Loc } from './router.js';
 
-export const PAGE_SIZE = 48;
+const PAGE_SIZE = 48;
 
 function filtersOf(q: URLSearchParams): Filters {
   const kibana = q.get('kibana') ?? '';
@@ -25,7 +25,7 @@ interface CatNode extends Category {
 /** All categories (any Kibana, prereleases included): titles for a selected category the filtered list lacks. */
 const ALL_CATEGORIES_URL = '/categories?prerelease=true&include_policy_templates=true';
 
-export function categoryTree(cats: Category[], selected = '', titles?: ReadonlyMap<string, Category>): CatNode[] {
+function categoryTree(cats: Category[], selected = '', titles?: ReadonlyMap<string, Category>): CatNode[] {
   // The selected category stays in the list (count 0) when the other filters leave no package in it.
   if (selected && !cats.some((c) => c.id === selected)) {
     const known = titles?.get(selected);

@@ -12,12 +12,12 @@ import { galleryHref, navigate, packageHref } from './router.js';
 const VERSIONS_SHOWN = 20;
 
 /** The version to show when the URL names none: the newest without a prerelease tag, else the newest. */
-export function defaultVersion(versions: SearchItem[]): string | undefined {
+function defaultVersion(versions: SearchItem[]): string | undefined {
   const sorted = [...versions].sort((a, b) => compareVersions(b.version, a.version));
   return (sorted.find((v) => prereleaseTag(v.version) === undefined && v.release !== 'experimental') ?? sorted[0])?.version;
 }
 
-export const TABS = [
+const TABS = [
   { id: 'overview', label: 'Overview' },
   { id: 'streams', label: 'Data streams & policy templates' },
   { id: 'changelog', label: 'Changelog' },
