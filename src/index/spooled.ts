@@ -145,7 +145,7 @@ const EMPTY = Buffer.from('{"packages":[]}\n');
  * The full index in our layout (one entry per line), as a byte stream: carried-over entries are copied from
  * their spool, in chunks of about 1 MiB. Same bytes as serializeIndexAll.
  */
-export function indexAllStream(entries: RevEntry[]): Readable {
+function indexAllStream(entries: RevEntry[]): Readable {
   function* gen(): Generator<Buffer> {
     if (entries.length === 0) {
       yield EMPTY;

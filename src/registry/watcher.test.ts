@@ -7,6 +7,7 @@ import { openStore } from '../storage/index.js';
 import { KEYS } from '../index/format.js';
 import { runIndexer } from '../index/indexer.js';
 import { writeJournalMarker } from '../index/journal.js';
+import { MemoryStore } from '../storage/memory.js';
 import { CatalogWatcher } from './watcher.js';
 
 const doc = (name: string, version: string) => ({ name, version, title: name, type: 'integration', format_version: '1.0.0', description: 'x' });
@@ -41,7 +42,6 @@ test('on a local-disk store a new revision is picked up at once, not at the next
   }
 });
 
-import { MemoryStore } from '../storage/memory.js';
 
 // A throwing onRefresh callback made refresh() reject inside the poll timer; the rejection was unhandled and
 // Node 20 ends the process on an unhandled rejection. The watcher must log it and keep polling.
