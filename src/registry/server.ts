@@ -321,8 +321,10 @@ export async function createRegistry(opts: RegistryOptions): Promise<Registry> {
     let tmp: string | undefined;
     const jsonError = (e: PsError, headers: Record<string, string> = {}) => {
       for (const [k, v] of Object.entries(headers)) reply.header(k, v);
-      // a body we did not read to the end is not drained (a slow or endless body must not hold the connection)
-      if (!req.raw.complete) reply.header('Connection', 'close');
+      // a body we did not read: Node discards the rest after the answer, so a client still sending reads the answer
+      // (closing at once resets it mid-upload); but only briefly and only a little (a slow or endless body must not
+      // hold the connection): then the connection is dropped
+      if (!req.raw.complete) boundedDrain(req.raw);
       return reply.code(e.status).type('application/json').send(JSON.stringify(forHttp(e, tmp).toJSON()) + '\n');
     };
     if (tokenList.length === 0 || !opts.publish) return jsonError(new PsError('PUBLISH_DISABLED'));
@@ -695,4 +697,20 @@ function isSafeRelPath(p: string): boolean {
   if (Buffer.byteLength(p, 'utf8') > 4096) return false;
   if (p === '' || p.startsWith('/') || p.includes('\\') || p.includes('\u0000')) return false;
   return p.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
+}
+
+/** Let an unread request body be discarded for at most `ms` and `maxBytes`, then drop the connection. */
+function boundedDrain(raw: http.IncomingMessage, ms = 750, maxBytes = 4 * 1024 * 1024): void {
+  let seen = 0;
+  const drop = () => raw.destroy(); // in a real server this closes the socket
+  const timer = setTimeout(drop, ms);
+  timer.unref();
+  raw.on('data', (c: Buffer) => {
+    seen += c.length;
+    if (seen > maxBytes) {
+      clearTimeout(timer);
+      drop();
+    }
+  });
+  raw.once('end', () => clearTimeout(timer));
 }
