@@ -141,6 +141,33 @@ const SEP = Buffer.from(',\n');
 const TAIL = Buffer.from('\n]}\n');
 const EMPTY = Buffer.from('{"packages":[]}\n');
 
+/** The bytes of a full index in our layout, entry by entry, cut into chunks of about 1 MiB. */
+class IndexChunks {
+  private parts: Buffer[] = [HEAD];
+  private size = HEAD.length;
+
+  /** Add one entry's bytes (and the separator unless it is the last); a chunk once about 1 MiB is gathered. */
+  add(entry: Buffer, more: boolean): Buffer | undefined {
+    this.parts.push(entry);
+    this.size += entry.length;
+    if (more) {
+      this.parts.push(SEP);
+      this.size += SEP.length;
+    }
+    if (this.size < 1024 * 1024) return undefined;
+    const chunk = Buffer.concat(this.parts, this.size);
+    this.parts = [];
+    this.size = 0;
+    return chunk;
+  }
+
+  /** The rest, with the closing bytes. */
+  end(): Buffer {
+    this.parts.push(TAIL);
+    return Buffer.concat(this.parts);
+  }
+}
+
 /**
  * The full index in our layout (one entry per line), as a byte stream: carried-over entries are copied from
  * their spool, in chunks of about 1 MiB. Same bytes as serializeIndexAll.
@@ -151,24 +178,13 @@ function indexAllStream(entries: RevEntry[]): Readable {
       yield EMPTY;
       return;
     }
-    let parts: Buffer[] = [HEAD];
-    let size = HEAD.length;
+    const out = new IndexChunks();
     for (let i = 0; i < entries.length; i++) {
       const b = rawBytes(entries[i]!);
-      parts.push(b);
-      size += b.length;
-      if (i < entries.length - 1) {
-        parts.push(SEP);
-        size += 2;
-      }
-      if (size >= 1024 * 1024) {
-        yield Buffer.concat(parts, size);
-        parts = [];
-        size = 0;
-      }
+      const chunk = out.add(b, i < entries.length - 1);
+      if (chunk) yield chunk;
     }
-    parts.push(TAIL);
-    yield Buffer.concat(parts);
+    yield out.end();
   }
   return Readable.from(gen(), { objectMode: false });
 }
@@ -261,8 +277,7 @@ export function mergedIndexStream(base: BaseRevision, entries: RevEntry[]): Read
       return;
     }
     const lines = entryLines(src!.body, src!.count);
-    let parts: Buffer[] = [HEAD];
-    let size = HEAD.length;
+    const out = new IndexChunks();
     let last = -1;
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i]!;
@@ -281,21 +296,11 @@ export function mergedIndexStream(base: BaseRevision, entries: RevEntry[]): Read
         last = e.line;
         b = got[1];
       } else b = rawBytes(e);
-      parts.push(b);
-      size += b.length;
-      if (i < entries.length - 1) {
-        parts.push(SEP);
-        size += 2;
-      }
-      if (size >= 1024 * 1024) {
-        yield Buffer.concat(parts, size);
-        parts = [];
-        size = 0;
-      }
+      const chunk = out.add(b, i < entries.length - 1);
+      if (chunk) yield chunk;
     }
     for (;;) if ((await lines.next()).done) break; // the rest of the base: checked, not copied
-    parts.push(TAIL);
-    yield Buffer.concat(parts);
+    yield out.end();
   }
   return Readable.from(gen(), { objectMode: false });
 }
